@@ -1,0 +1,29 @@
+# The whole bot in one image: the action server (5055) and the Rasa server
+# (5005), trained at build time. Build: docker build -t agency-bot .
+# Run: docker run -p 5005:5005 agency-bot
+FROM python:3.10-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PIP_NO_CACHE_DIR=1 \
+    TF_CPP_MIN_LOG_LEVEL=2 \
+    RASA_TELEMETRY_ENABLED=false
+
+RUN apt-get update \
+    && apt-get install --yes --no-install-recommends make curl \
+    && rm -rf /var/lib/apt/lists/*
+
+RUN useradd --create-home bot
+WORKDIR /app
+RUN chown bot:bot /app
+USER bot
+
+# Dependencies first, so code changes do not reinstall them.
+COPY --chown=bot:bot requirements.lock pyproject.toml Makefile ./
+COPY --chown=bot:bot scripts ./scripts
+RUN mkdir bot actions && touch bot/__init__.py actions/__init__.py && make install
+
+COPY --chown=bot:bot . .
+RUN touch .venv/.installed && make train
+
+EXPOSE 5005 5055
+CMD ["scripts/serve.sh"]

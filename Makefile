@@ -1,0 +1,70 @@
+# The one entry point of the project: `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV        := .venv
+BIN         := $(VENV)/bin
+PYTHON310   := $(shell sh scripts/find-python.sh)
+STAMP       := $(VENV)/.installed
+NLP_PIPELINE := build/spacy/meta.json
+MODEL       := models/agency.tar.gz
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) \
+                   $(NLP_PIPELINE) $(wildcard bot/nlu/*.py)
+
+# Quiet TensorFlow's start-up chatter (INFO and WARNING); errors still show.
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export RASA_TELEMETRY_ENABLED ?= false
+export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
+export PYTHONDONTWRITEBYTECODE ?= 1
+
+.PHONY: help install nlp train run shell validate lint test clean lock
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -n "$(PYTHON310)" || { echo "Python 3.10 is required (see README)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON310) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+install: $(STAMP) ## create .venv with Python 3.10 and the locked dependencies
+
+$(NLP_PIPELINE): $(STAMP) bot/nlp/entity_patterns.yml bot/nlp/pipeline.py
+	$(BIN)/bot build-nlp --output build/spacy
+
+nlp: $(NLP_PIPELINE) ## build the spaCy pipeline (entity ruler) from bot/nlp/entity_patterns.yml
+
+$(MODEL): $(STAMP) $(TRAINING_INPUTS)
+	$(BIN)/rasa train --fixed-model-name agency --out models
+	touch $@
+
+train: $(MODEL) ## train the bot if data, domain or config changed
+
+run: $(MODEL) ## set up if needed, train if needed, start the action server (5055) and Rasa (5005)
+	@scripts/serve.sh
+
+shell: $(MODEL) ## chat with the bot in the terminal
+	@scripts/serve.sh --shell
+
+validate: $(STAMP) ## check the training data and domain (rasa data validate)
+	$(BIN)/rasa data validate --fail-on-warnings
+
+lint: $(STAMP) ## ruff (lint and format) and mypy on bot/ and actions/
+	$(BIN)/ruff check bot actions tests
+	$(BIN)/ruff format --check bot actions tests
+	$(BIN)/mypy
+
+test: $(MODEL) validate lint ## validate the data, lint, then run the tests against the trained model
+	$(BIN)/pytest
+
+lock: ## re-resolve requirements.in into requirements.lock (needs Python 3.10)
+	rm -rf build/lock-venv && $(PYTHON310) -m venv build/lock-venv
+	build/lock-venv/bin/pip install --quiet -r requirements.in
+	{ echo "# Resolved from requirements.in for Python 3.10 (make lock). Do not edit by hand."; \
+	  build/lock-venv/bin/pip freeze --all --exclude-editable | grep -v '^pip=='; } > requirements.lock
+	rm -rf build/lock-venv
+
+clean: ## remove the trained models and build outputs (keeps .venv)
+	rm -rf build models results .pytest_cache .mypy_cache .ruff_cache

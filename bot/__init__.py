@@ -1,0 +1,1 @@
+"""The agency chatbot's own logic, importable without a running Rasa server."""

@@ -1,0 +1,57 @@
+"""The FAQ topic catalogue: a button title and canonical question per topic."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+TOPICS_FILE = Path(__file__).with_name("topics.yml")
+RETRIEVAL_INTENT = "faq"
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One FAQ topic: ``faq/<key>`` in the training data."""
+
+    key: str
+    title: str
+    question: str
+
+    @property
+    def intent(self) -> str:
+        """The full retrieval intent name, e.g. ``faq/define_outsourcing``."""
+        return f"{RETRIEVAL_INTENT}/{self.key}"
+
+
+class TopicsError(ValueError):
+    """The topics file is malformed."""
+
+
+def parse_topics(content: object) -> dict[str, Topic]:
+    """Builds the catalogue from the parsed YAML mapping ``key -> {title, question}``.
+
+    Raises:
+        TopicsError: if an entry lacks a non-empty title or question.
+    """
+    if not isinstance(content, Mapping) or not content:
+        raise TopicsError("expected a mapping of topic key to {title, question}")
+    topics = {}
+    for key, entry in content.items():
+        fields = entry if isinstance(entry, Mapping) else {}
+        title, question = fields.get("title"), fields.get("question")
+        if not (isinstance(title, str) and title.strip()):
+            raise TopicsError(f"topic '{key}' needs a title")
+        if not (isinstance(question, str) and question.strip()):
+            raise TopicsError(f"topic '{key}' needs a question")
+        topics[str(key)] = Topic(key=str(key), title=title.strip(), question=question.strip())
+    return topics
+
+
+@cache
+def load_topics(path: Path = TOPICS_FILE) -> dict[str, Topic]:
+    """Reads the topic catalogue (once per process)."""
+    return parse_topics(yaml.safe_load(path.read_text(encoding="utf-8")))

@@ -1,0 +1,1 @@
+"""The project's own Rasa NLU components (loaded from config.yml by class path)."""

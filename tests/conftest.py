@@ -1,0 +1,100 @@
+"""Shared fixtures: project paths, the project's data, and the trained model."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+MODEL_PATH = ROOT / "models" / "agency.tar.gz"
+
+
+def load_yaml(relative: str) -> Any:
+    """Parses one of the project's YAML files."""
+    return yaml.safe_load((ROOT / relative).read_text(encoding="utf-8"))
+
+
+def nlu_examples() -> dict[str, list[str]]:
+    """Training examples of data/nlu.yml by intent (retrieval intents in full)."""
+    examples: dict[str, list[str]] = {}
+    for block in load_yaml("data/nlu.yml")["nlu"]:
+        if "intent" in block:
+            lines = block["examples"].strip().splitlines()
+            examples[block["intent"]] = [line.strip()[2:].strip() for line in lines]
+    return examples
+
+
+@pytest.fixture(scope="session")
+def domain() -> dict[str, Any]:
+    """The parsed domain.yml."""
+    return load_yaml("domain.yml")
+
+
+@pytest.fixture(scope="session")
+def event_loop_for_model() -> Iterator[asyncio.AbstractEventLoop]:
+    """One event loop for everything that uses the in-process model."""
+    loop = asyncio.new_event_loop()
+    yield loop
+    loop.close()
+
+
+def free_port() -> int:
+    """A TCP port on localhost that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_until_up(url: str, process: subprocess.Popen, timeout: float) -> None:
+    """Polls ``url`` until it answers; fails if ``process`` exits or time runs out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"server behind {url} exited with {process.returncode}")
+        try:
+            requests.get(url, timeout=1)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.3)
+    pytest.fail(f"{url} did not answer within {timeout}s")
+
+
+@pytest.fixture(scope="session")
+def action_server_url() -> Iterator[str]:
+    """The project's real action server (rasa-sdk) on a free port."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/health", process, timeout=60)
+        yield f"http://127.0.0.1:{port}/webhook"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def agent(event_loop_for_model: asyncio.AbstractEventLoop, action_server_url: str) -> Any:
+    """The trained bot loaded in process (Rasa's Agent) with the real action server."""
+    if not MODEL_PATH.exists():
+        pytest.fail(f"{MODEL_PATH} is missing: run `make train` (make test does it)")
+    from rasa.core.agent import Agent
+    from rasa.utils.endpoints import EndpointConfig
+
+    os.chdir(ROOT)  # SpacyNLP loads build/spacy relative to the project root
+    return Agent.load(str(MODEL_PATH), action_endpoint=EndpointConfig(action_server_url))

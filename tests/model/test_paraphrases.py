@@ -1,0 +1,51 @@
+"""The trained model on held-out paraphrases that are not in data/nlu.yml."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from tests.conftest import load_yaml
+from tests.model.predictions import FALLBACK, predicted_label
+
+MIN_ACCURACY = 0.95
+
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture(scope="module")
+def predictions(agent: Any, event_loop_for_model: asyncio.AbstractEventLoop) -> list[dict]:
+    rows = load_yaml("tests/model/paraphrases.yml")
+
+    async def predict_all() -> list[dict]:
+        results = []
+        for row in rows:
+            parse_data = await agent.parse_message(row["text"])
+            results.append({**row, "got": predicted_label(parse_data)})
+        return results
+
+    return event_loop_for_model.run_until_complete(predict_all())
+
+
+def test_table_has_at_least_sixty_questions(predictions):
+    assert len(predictions) >= 60
+
+
+def test_accuracy_on_held_out_paraphrases(predictions):
+    misses = [f"{r['text']!r}: expected {r['expect']}, got {r['got']}" for r in predictions]
+    misses = [m for m, r in zip(misses, predictions, strict=True) if r["got"] != r["expect"]]
+    accuracy = 1 - len(misses) / len(predictions)
+    print(f"\nheld-out accuracy {accuracy:.3f} ({len(predictions)} questions)")
+    print("\n".join(misses))
+    assert accuracy >= MIN_ACCURACY, "\n".join(misses)
+
+
+def test_no_faq_question_gets_another_topics_answer(predictions):
+    wrong = [
+        f"{r['text']!r}: expected {r['expect']}, answered {r['got']}"
+        for r in predictions
+        if r["expect"].startswith("faq/") and r["got"] not in (r["expect"], FALLBACK)
+    ]
+    assert wrong == []

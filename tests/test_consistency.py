@@ -1,0 +1,113 @@
+"""Ties domain.yml, the training data, the topic catalogue and the tests together."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+
+import pytest
+from rasa_sdk import Action
+
+import actions
+from bot.faq.topics import load_topics
+from tests.conftest import load_yaml, nlu_examples
+
+MIN_EXAMPLES = 12
+
+
+@pytest.fixture(scope="module")
+def examples() -> dict[str, list[str]]:
+    return nlu_examples()
+
+
+@pytest.fixture(scope="module")
+def faq_intents(examples) -> set[str]:
+    return {intent for intent in examples if intent.startswith("faq/")}
+
+
+def test_every_topic_has_examples_a_response_and_a_catalogue_entry(domain, faq_intents):
+    topics = load_topics()
+    responses = {name for name in domain["responses"] if name.startswith("utter_faq/")}
+    assert {f"utter_{intent}" for intent in faq_intents} == responses
+    assert {topic.intent for topic in topics.values()} == faq_intents
+
+
+def test_every_intent_has_enough_varied_examples(examples):
+    for intent, texts in examples.items():
+        assert len(texts) >= MIN_EXAMPLES, intent
+        assert len({text.lower() for text in texts}) == len(texts), f"duplicate in {intent}"
+
+
+def test_no_example_sits_in_two_intents(examples):
+    owner: dict[str, str] = {}
+    for intent, texts in examples.items():
+        for text in texts:
+            key = text.lower().strip(" ?!.")
+            assert key not in owner, f"'{text}' is in {owner.get(key)} and {intent}"
+            owner[key] = intent
+
+
+def test_each_canonical_question_is_an_example_of_its_topic(examples):
+    for topic in load_topics().values():
+        assert topic.question in examples[topic.intent], topic.key
+
+
+def test_every_faq_answer_is_two_to_four_sentences(domain):
+    import re
+
+    for name, variants in domain["responses"].items():
+        if name.startswith("utter_faq/"):
+            text = variants[0]["text"]
+            sentences = [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z*(])", text) if s]
+            assert 2 <= len(sentences) <= 4, f"{name}: {len(sentences)} sentences"
+
+
+def test_button_payloads_lead_to_a_known_intent_or_topic_question(domain, examples):
+    intents = set(domain["intents"])
+    all_examples = {text for texts in examples.values() for text in texts}
+    for name, variants in domain["responses"].items():
+        for button in variants[0].get("buttons", []):
+            payload = button["payload"]
+            if payload.startswith("/"):
+                assert payload[1:] in intents, f"{name}: {payload}"
+            else:
+                assert payload in all_examples, f"{name}: '{payload}' is no training example"
+
+
+def test_every_domain_action_is_served_by_the_action_package(domain):
+    served = set()
+    for module_info in pkgutil.iter_modules(actions.__path__):
+        module = importlib.import_module(f"actions.{module_info.name}")
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, Action) and not inspect.isabstract(cls) and cls is not Action:
+                served.add(cls().name())
+    assert set(domain["actions"]) == served
+
+
+def test_every_response_used_by_rules_and_stories_exists(domain):
+    known = set(domain["responses"]) | set(domain["actions"]) | {"utter_faq"}
+    for path, key in [("data/rules.yml", "rules"), ("data/stories.yml", "stories")]:
+        for flow in load_yaml(path)[key]:
+            for step in flow["steps"]:
+                if "action" in step:
+                    assert step["action"] in known, f"{path}: {step['action']}"
+
+
+def test_test_stories_cover_every_topic_and_every_basic_intent(examples):
+    covered = set()
+    for story in load_yaml("tests/test_stories.yml")["stories"]:
+        covered |= {step["intent"] for step in story["steps"] if "intent" in step}
+    assert set(examples) <= covered, sorted(set(examples) - covered)
+
+
+def test_held_out_paraphrases_are_not_training_examples(examples):
+    training = {text.lower().strip(" ?!.") for texts in examples.values() for text in texts}
+    for row in load_yaml("tests/model/paraphrases.yml"):
+        assert row["text"].lower().strip(" ?!.") not in training, row["text"]
+        assert row["expect"] in examples, row["expect"]
+
+
+def test_held_out_table_covers_every_intent(examples):
+    expected = {row["expect"] for row in load_yaml("tests/model/paraphrases.yml")}
+    assert set(examples) <= expected, sorted(set(examples) - expected)

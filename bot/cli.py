@@ -22,6 +22,18 @@ def _build_nlp(args: argparse.Namespace) -> int:
     return 0
 
 
+def _validate(args: argparse.Namespace) -> int:
+    from bot.validation import validate_project
+
+    report = validate_project()
+    for message, reason in report.explained:
+        print(f"explained warning: {message}\n    because: {reason}")
+    for message in report.unexplained:
+        print(f"UNEXPLAINED WARNING: {message}", file=sys.stderr)
+    print("validation: ok" if report.ok else "validation: failed (unexplained warnings)")
+    return 0 if report.ok else 1
+
+
 def make_parser() -> argparse.ArgumentParser:
     """Returns the argument parser of the ``bot`` command."""
     parser = argparse.ArgumentParser(prog="bot", description=__doc__)
@@ -33,6 +45,11 @@ def make_parser() -> argparse.ArgumentParser:
     build_nlp.add_argument("--output", type=Path, default=DEFAULT_PIPELINE_DIR)
     build_nlp.add_argument("--patterns", type=Path, default=PATTERNS_FILE)
     build_nlp.set_defaults(handler=_build_nlp)
+
+    validate = commands.add_parser(
+        "validate", help="rasa data validate, failing on any warning the project does not explain"
+    )
+    validate.set_defaults(handler=_validate)
     return parser
 
 

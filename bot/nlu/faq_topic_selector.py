@@ -1,0 +1,123 @@
+"""An NLU component that picks the FAQ topic, in Rasa's ResponseSelector format.
+
+It fills ``response_selector.faq`` exactly as Rasa's ResponseSelector does, so
+the rule ``intent: faq -> utter_faq`` and Rasa's evaluation work unchanged;
+only the model behind it differs (``bot.faq.topic_model``). Its weights are
+not pickled: the model keeps its training examples as JSON and retrains from
+them when it loads, which takes about a second at server start.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.faq.topic_model import TopicModel, TopicScore
+
+EXAMPLES_FILE = "examples.json"
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class FaqTopicSelector(GraphComponent):
+    """Chooses the ``faq/<topic>`` answer for a message classified as ``faq``."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """The retrieval intent, the model's regularisation and the ranking length."""
+        return {"retrieval_intent": "faq", "regularisation": 10.0, "ranking_length": 5}
+
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        model: TopicModel | None = None,
+    ) -> None:
+        """Keeps the configuration and, once trained or loaded, the model."""
+        self.config = {**self.get_default_config(), **config}
+        self.retrieval_intent = str(self.config["retrieval_intent"])
+        self._model_storage = model_storage
+        self._resource = resource
+        self.model = model
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> FaqTopicSelector:
+        """Creates an untrained selector."""
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Trains on the retrieval intent's examples and stores them with the model."""
+        examples = [
+            (str(message.get(TEXT)), str(message.get(INTENT_RESPONSE_KEY)))
+            for message in training_data.intent_examples
+            if message.get(INTENT) == self.retrieval_intent and message.get(TEXT)
+        ]
+        if not examples:
+            return self._resource
+        self.model = self._fit(examples)
+        with self._model_storage.write_to(self._resource) as directory:
+            (directory / EXAMPLES_FILE).write_text(json.dumps(examples), encoding="utf-8")
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> FaqTopicSelector:
+        """Loads the stored examples and retrains the model from them."""
+        selector = cls(config, model_storage, resource)
+        try:
+            with model_storage.read_from(resource) as directory:
+                examples = json.loads((directory / EXAMPLES_FILE).read_text(encoding="utf-8"))
+        except (ValueError, FileNotFoundError):
+            return selector  # trained without any FAQ example
+        selector.model = selector._fit([(text, label) for text, label in examples])
+        return selector
+
+    def _fit(self, examples: list[tuple[str, str]]) -> TopicModel:
+        texts, labels = zip(*examples, strict=True)
+        return TopicModel(regularisation=float(self.config["regularisation"])).fit(texts, labels)
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Adds the likeliest topic and a ranking under ``response_selector``."""
+        if self.model is None:
+            return messages
+        rankings = self.model.rank([str(message.get(TEXT) or "") for message in messages])
+        for message, ranking in zip(messages, rankings, strict=True):
+            selector = message.get("response_selector") or {}
+            selector["all_retrieval_intents"] = [self.retrieval_intent]
+            selector[self.retrieval_intent] = self._prediction(ranking)
+            message.set("response_selector", selector, add_to_output=True)
+        return messages
+
+    def _prediction(self, ranking: list[TopicScore]) -> dict[str, Any]:
+        best = ranking[0]
+        return {
+            "response": {
+                "intent_response_key": best.label,
+                "utter_action": f"utter_{best.label}",
+                "confidence": best.confidence,
+            },
+            "ranking": [
+                {"intent_response_key": score.label, "confidence": score.confidence}
+                for score in ranking[: int(self.config["ranking_length"])]
+            ],
+        }

@@ -1,0 +1,40 @@
+import pytest
+
+from bot.faq.topic_model import TopicModel
+
+EXAMPLES = [
+    ("what is outsourcing", "faq/define_outsourcing"),
+    ("outsourcing meaning", "faq/define_outsourcing"),
+    ("explain outsourcing to me", "faq/define_outsourcing"),
+    ("which is riskier offshoring or outsourcing", "faq/risk_level"),
+    ("risk of offshoring compared to outsourcing", "faq/risk_level"),
+    ("is offshoring riskier", "faq/risk_level"),
+]
+
+
+@pytest.fixture(scope="module")
+def model() -> TopicModel:
+    texts, labels = zip(*EXAMPLES, strict=True)
+    return TopicModel().fit(texts, labels)
+
+
+def test_rank_puts_the_asked_topic_first(model):
+    [ranking] = model.rank(["how risky is offshoring"])
+    assert ranking[0].label == "faq/risk_level"
+    assert ranking[0].confidence > ranking[1].confidence
+
+
+def test_rank_gives_every_topic_probabilities_that_sum_to_one(model):
+    for ranking in model.rank(["outsourcing?", "", "zzz"]):
+        assert {score.label for score in ranking} == {"faq/define_outsourcing", "faq/risk_level"}
+        assert sum(score.confidence for score in ranking) == pytest.approx(1.0)
+
+
+def test_untrained_model_refuses_to_rank():
+    with pytest.raises(RuntimeError):
+        TopicModel().rank(["what is outsourcing"])
+
+
+def test_model_needs_two_topics():
+    with pytest.raises(ValueError, match="two topics"):
+        TopicModel().fit(["a", "b"], ["faq/x", "faq/x"])

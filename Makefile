@@ -9,7 +9,7 @@ STAMP       := $(VENV)/.installed
 NLP_PIPELINE := build/spacy/meta.json
 MODEL       := models/agency.tar.gz
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) \
-                   $(NLP_PIPELINE) $(wildcard bot/nlu/*.py)
+                   $(NLP_PIPELINE) $(wildcard bot/nlu/*.py) bot/faq/topic_model.py
 
 # Quiet TensorFlow's start-up chatter (INFO and WARNING); errors still show.
 export TF_CPP_MIN_LOG_LEVEL ?= 2

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Starts the action server (5055) and the Rasa server (5005) on the newest
-# model, waits until both answer, and stops both on Ctrl-C.
+# model, waits until both answer, and stops both on Ctrl-C. The servers run
+# in sessions of their own, so Ctrl-C reaches only this script, which then
+# stops them in order instead of racing them.
 #   scripts/serve.sh          serve the REST and socket.io channels
 #   scripts/serve.sh --shell  chat in this terminal instead
 set -euo pipefail
@@ -52,7 +54,7 @@ wait_for() {  # wait_for NAME URL PID LOG
 }
 
 echo "Starting the action server on port $ACTIONS_PORT..."
-"$BIN/python" -m rasa_sdk --actions actions --port "$ACTIONS_PORT" >"$LOG_DIR/actions.log" 2>&1 &
+setsid "$BIN/python" -m rasa_sdk --actions actions --port "$ACTIONS_PORT" >"$LOG_DIR/actions.log" 2>&1 &
 pids+=($!)
 wait_for "action server" "http://localhost:$ACTIONS_PORT/health" "${pids[-1]}" "$LOG_DIR/actions.log"
 
@@ -62,7 +64,7 @@ if [ "${1:-}" = "--shell" ]; then
 fi
 
 echo "Starting the Rasa server on port $RASA_PORT (loading $MODEL)..."
-"$BIN/rasa" run --model "$MODEL" --port "$RASA_PORT" \
+setsid "$BIN/rasa" run --model "$MODEL" --port "$RASA_PORT" \
     --credentials credentials.yml --endpoints "$ENDPOINTS" >"$LOG_DIR/rasa.log" 2>&1 &
 pids+=($!)
 wait_for "Rasa server" "http://localhost:$RASA_PORT/" "${pids[-1]}" "$LOG_DIR/rasa.log"

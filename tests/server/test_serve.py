@@ -17,7 +17,9 @@ pytestmark = [pytest.mark.server, pytest.mark.model]
 
 
 @pytest.fixture(scope="module")
-def served_bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, subprocess.Popen]]:
+def served_bot(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[str, subprocess.Popen, int]]:
     if not MODEL_PATH.exists():
         pytest.fail(f"{MODEL_PATH} is missing: run `make train`")
     rasa_port, actions_port = free_port(), free_port()
@@ -39,10 +41,11 @@ def served_bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
     )
     try:
         wait_for_line(process, "The bot is up", timeout=240)
-        yield f"http://127.0.0.1:{rasa_port}", process
+        yield f"http://127.0.0.1:{rasa_port}", process, actions_port
     finally:
         if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=30)
 
 
 def wait_for_line(process: subprocess.Popen, marker: str, timeout: float) -> None:
@@ -60,7 +63,7 @@ def wait_for_line(process: subprocess.Popen, marker: str, timeout: float) -> Non
 
 
 def test_rest_webhook_answers_a_question(served_bot):
-    url, _ = served_bot
+    url, _, _ = served_bot
     reply = requests.post(
         f"{url}/webhooks/rest/webhook",
         json={
@@ -77,7 +80,7 @@ def test_rest_webhook_answers_a_question(served_bot):
 
 
 def test_fallback_reaches_the_action_server_over_http(served_bot):
-    url, _ = served_bot
+    url, _, _ = served_bot
     reply = requests.post(
         f"{url}/webhooks/rest/webhook",
         json={"sender": "rest-visitor-2", "message": "qwzx plorp"},
@@ -88,27 +91,16 @@ def test_fallback_reaches_the_action_server_over_http(served_bot):
 
 
 def test_socketio_channel_is_served(served_bot):
-    url, _ = served_bot
+    url, _, _ = served_bot
     handshake = requests.get(f"{url}/socket.io/?EIO=4&transport=polling", timeout=10)
     assert handshake.status_code == 200
     assert '"sid"' in handshake.text
 
 
 def test_ctrl_c_stops_both_servers(served_bot):
-    url, process = served_bot
-    os.killpg(process.pid, signal.SIGINT)
-    process.wait(timeout=30)
-    with pytest.raises(requests.ConnectionError):
-        requests.get(url, timeout=2)
-    assert no_process_left_in_group(process.pid, timeout=15)
-
-
-def no_process_left_in_group(group: int, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            os.killpg(group, 0)
-        except ProcessLookupError:
-            return True
-        time.sleep(0.2)
-    return False
+    url, process, actions_port = served_bot
+    os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal sends
+    assert process.wait(timeout=30) == 130
+    for stopped in (url, f"http://127.0.0.1:{actions_port}/health"):
+        with pytest.raises(requests.ConnectionError):
+            requests.get(stopped, timeout=2)

@@ -16,6 +16,8 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 export RASA_TELEMETRY_ENABLED ?= false
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export PYTHONDONTWRITEBYTECODE ?= 1
+# Third-party deprecation notices (pkg_resources, pyparsing, jax) drown the output.
+export PYTHONWARNINGS ?= ignore::DeprecationWarning
 
 .PHONY: help install nlp train run shell validate lint test clean lock
 

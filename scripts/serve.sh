@@ -28,8 +28,8 @@ pids=()
 stop_all() {
     trap - INT TERM EXIT
     if [ ${#pids[@]} -gt 0 ]; then
-        echo "Stopping the bot..."
         kill "${pids[@]}" 2>/dev/null || true
+        echo "Stopping the bot..."
         wait "${pids[@]}" 2>/dev/null || true
     fi
 }

@@ -61,9 +61,14 @@ lint: $(STAMP) ## ruff (lint and format) and mypy on bot/ and actions/
 test: $(MODEL) validate lint ## validate the data, lint, then run the tests against the trained model
 	$(BIN)/pytest
 
-lock: ## re-resolve requirements.in into requirements.lock (needs Python 3.10)
+# Keeps every version already locked and resolves only what is new;
+# `make lock UPGRADE=1` re-resolves everything.
+LOCK_CONSTRAINTS := $(if $(UPGRADE),,$(if $(wildcard requirements.lock),-c requirements.lock))
+
+lock: ## resolve requirements.in into requirements.lock (UPGRADE=1 re-resolves all)
 	rm -rf build/lock-venv && $(PYTHON310) -m venv build/lock-venv
-	build/lock-venv/bin/pip install --quiet -r requirements.in
+	build/lock-venv/bin/pip install --quiet --disable-pip-version-check \
+	    $(LOCK_CONSTRAINTS) -r requirements.in
 	{ echo "# Resolved from requirements.in for Python 3.10 (make lock). Do not edit by hand."; \
 	  build/lock-venv/bin/pip freeze --all --exclude-editable | grep -v '^pip=='; } > requirements.lock
 	rm -rf build/lock-venv

@@ -25,6 +25,25 @@ EXPLAINED_WARNINGS: dict[str, str] = {
         "Rasa adds the retrieval intent faq from the utter_faq/* responses to the one"
         " domain.yml lists; without the listing, Rasa reports 'faq' as unknown in rules"
     ),
+    r"Slot auto-fill has been removed in 3.0": (
+        "Rasa raises it for every domain with slots (validate_slot_mappings) and its own"
+        " CLI filters it; the lead form's slots use explicit custom mappings"
+    ),
+    r"The intent 'confirm_lead' is listed in the domain file, but is not found in the NLU": (
+        "the payload of the lead summary's 'Send it' button, never typed by a visitor"
+    ),
+    r"The intent 'inform' is not used in any story or rule": (
+        "answers to the lead form's questions: the form's validation action reads them"
+        " (actions/lead_form.py), no rule needs to"
+    ),
+    r"The utterance 'utter_(ask_lead_form_\w+|\w+_invalid_\w+)' is not used": (
+        "asked by the lead form (Rasa's utter_ask_<form>_<slot>) or uttered by its"
+        " validation action when it refuses an answer (actions/lead_form.py)"
+    ),
+    r"The utterance 'utter_(lead_\w+|nothing_to_cancel|choose_lead_field"
+    r"|engagement_models_explained)' is not used": (
+        "uttered by the lead actions (actions/lead.py, actions/lead_form.py)"
+    ),
     r"does not include a response selector component": (
         "the FAQ topic is chosen by bot.nlu.faq_topic_selector.FaqTopicSelector,"
         " which fills response_selector.faq as Rasa's ResponseSelector would"

@@ -25,13 +25,18 @@ def load_yaml(relative: str) -> Any:
     return yaml.safe_load((ROOT / relative).read_text(encoding="utf-8"))
 
 
+NLU_FILES = ("data/nlu.yml", "data/nlu_lead.yml")
+
+
 def nlu_examples() -> dict[str, list[str]]:
-    """Training examples of data/nlu.yml by intent (retrieval intents in full)."""
+    """Training examples of the NLU files by intent (retrieval intents in full)."""
     examples: dict[str, list[str]] = {}
-    for block in load_yaml("data/nlu.yml")["nlu"]:
-        if "intent" in block:
-            lines = block["examples"].strip().splitlines()
-            examples[block["intent"]] = [line.strip()[2:].strip() for line in lines]
+    for path in NLU_FILES:
+        for block in load_yaml(path)["nlu"]:
+            if "intent" in block:
+                lines = block["examples"].strip().splitlines()
+                texts = [line.strip()[2:].strip() for line in lines]
+                examples.setdefault(block["intent"], []).extend(texts)
     return examples
 
 
@@ -71,12 +76,22 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float) -> None:
 
 
 @pytest.fixture(scope="session")
-def action_server_url() -> Iterator[str]:
+def lead_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A SQLite lead store of its own for the test session's action server."""
+    return f"sqlite:///{tmp_path_factory.mktemp('leads') / 'leads.db'}"
+
+
+@pytest.fixture(scope="session")
+def action_server_url(lead_database_url: str) -> Iterator[str]:
     """The project's real action server (rasa-sdk) on a free port."""
     port = free_port()
+    environment = {**os.environ, "DATABASE_URL": lead_database_url}
+    for name in ("SALES_WEBHOOK_URL", "SMTP_HOST"):  # no delivery from tests
+        environment.pop(name, None)
     process = subprocess.Popen(
         [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
         cwd=ROOT,
+        env=environment,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -70,7 +70,7 @@ def test_button_payloads_lead_to_a_known_intent_or_topic_question(domain, exampl
         for button in variants[0].get("buttons", []):
             payload = button["payload"]
             if payload.startswith("/"):
-                assert payload[1:] in intents, f"{name}: {payload}"
+                assert payload[1:].split("{")[0] in intents, f"{name}: {payload}"
             else:
                 assert payload in all_examples, f"{name}: '{payload}' is no training example"
 
@@ -80,13 +80,14 @@ def test_every_domain_action_is_served_by_the_action_package(domain):
     for module_info in pkgutil.iter_modules(actions.__path__):
         module = importlib.import_module(f"actions.{module_info.name}")
         for _, cls in inspect.getmembers(module, inspect.isclass):
-            if issubclass(cls, Action) and not inspect.isabstract(cls) and cls is not Action:
+            defined_here = cls.__module__ == module.__name__
+            if defined_here and issubclass(cls, Action) and not inspect.isabstract(cls):
                 served.add(cls().name())
     assert set(domain["actions"]) == served
 
 
 def test_every_response_used_by_rules_and_stories_exists(domain):
-    known = set(domain["responses"]) | set(domain["actions"]) | {"utter_faq"}
+    known = set(domain["responses"]) | set(domain["actions"]) | set(domain["forms"]) | {"utter_faq"}
     for path, key in [("data/rules.yml", "rules"), ("data/stories.yml", "stories")]:
         for flow in load_yaml(path)[key]:
             for step in flow["steps"]:
@@ -111,3 +112,45 @@ def test_held_out_paraphrases_are_not_training_examples(examples):
 def test_held_out_table_covers_every_intent(examples):
     expected = {row["expect"] for row in load_yaml("tests/model/paraphrases.yml")}
     assert set(examples) <= expected, sorted(set(examples) - expected)
+
+
+# The lead form: domain.yml, bot/leads/fields.py, the checks and the actions.
+
+
+def test_the_form_asks_exactly_the_asked_fields_in_order(domain):
+    from bot.leads.fields import ASKED_FIELDS
+
+    assert domain["forms"]["lead_form"]["required_slots"] == list(ASKED_FIELDS)
+
+
+def test_every_lead_slot_is_in_the_domain_with_a_custom_mapping(domain):
+    from bot.leads.fields import ALL_LEAD_SLOTS
+
+    for slot in ALL_LEAD_SLOTS:
+        assert domain["slots"][slot]["mappings"] == [{"type": "custom"}], slot
+        assert domain["slots"][slot]["influence_conversation"] is False, slot
+
+
+def test_every_asked_field_has_a_question(domain):
+    from bot.leads.fields import ASKED_FIELDS
+
+    for slot in ASKED_FIELDS:
+        assert f"utter_ask_lead_form_{slot}" in domain["responses"], slot
+
+
+def test_every_refusal_reason_has_its_response_and_no_response_is_orphaned(domain):
+    from bot.leads.checks import REASONS
+
+    expected = {f"utter_{slot}_invalid_{code}" for slot, codes in REASONS.items() for code in codes}
+    present = {name for name in domain["responses"] if "_invalid_" in name}
+    assert expected == present
+
+
+def test_every_response_the_actions_name_exists(domain):
+    import re
+    from pathlib import Path
+
+    source = "\n".join(path.read_text() for path in Path("actions").glob("*.py"))
+    named = set(re.findall(r'"(utter_[a-z_]+)"', source))
+    assert named, "no response names found in actions/"
+    assert named <= set(domain["responses"]), sorted(named - set(domain["responses"]))

@@ -1,26 +1,12 @@
-from typing import Any
-
-from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.faq import TEAM_NEEDS_BUTTON, ActionSuggestTopics
 from bot.faq.topics import load_topics
 
 
-def make_tracker(latest_message: dict[str, Any] | None = None) -> Tracker:
-    return Tracker(
-        sender_id="visitor",
-        slots={},
-        latest_message=latest_message or {},
-        events=[],
-        paused=False,
-        followup_action=None,
-        active_loop={},
-        latest_action_name="action_listen",
-    )
-
-
-async def test_suggest_topics_offers_the_likeliest_topic_first_and_the_team_button_last():
+async def test_suggest_topics_offers_the_likeliest_topic_first_and_the_team_button_last(
+    make_tracker,
+):
     message = {
         "text": "what are the costs",
         "intent": {"name": "nlu_fallback", "confidence": 0.5},
@@ -30,7 +16,7 @@ async def test_suggest_topics_offers_the_likeliest_topic_first_and_the_team_butt
     }
     dispatcher = CollectingDispatcher()
 
-    events = await ActionSuggestTopics().run(dispatcher, make_tracker(message), {})
+    events = await ActionSuggestTopics().run(dispatcher, make_tracker(latest_message=message), {})
 
     assert events == []
     [message_out] = dispatcher.messages
@@ -41,7 +27,7 @@ async def test_suggest_topics_offers_the_likeliest_topic_first_and_the_team_butt
     assert len(buttons) == 4
 
 
-async def test_suggest_topics_works_without_any_parse_data():
+async def test_suggest_topics_works_without_any_parse_data(make_tracker):
     dispatcher = CollectingDispatcher()
-    await ActionSuggestTopics().run(dispatcher, make_tracker(), {})
+    await ActionSuggestTopics().run(dispatcher, make_tracker(latest_message={"text": ""}), {})
     assert len(dispatcher.messages[0]["buttons"]) == 4

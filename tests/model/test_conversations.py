@@ -51,6 +51,7 @@ def test_out_of_scope_request_is_declined_politely(chat, domain):
     assert reply["text"] == domain["responses"]["utter_out_of_scope"][0]["text"]
 
 
-def test_team_needs_button_payload_reaches_the_hiring_answer(chat, domain):
-    [reply] = chat("/hire_developers")
-    assert reply["text"] == domain["responses"]["utter_hire_developers"][0]["text"]
+def test_team_needs_button_payload_starts_the_lead_form(chat, domain):
+    intro, question = chat("/hire_developers")
+    assert intro["text"] == " ".join(domain["responses"]["utter_lead_intro"][0]["text"].split())
+    assert question["text"] == response_text(domain, "utter_ask_lead_form_roles")

@@ -1,0 +1,160 @@
+"""Actions around the lead form: summary, submission, cancelling and changes."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import date
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT
+from rasa_sdk.types import DomainDict
+
+from actions.lead_support import (
+    cleared_lead_slots,
+    lead_repository,
+    settings,
+)
+from bot.leads import transcript
+from bot.leads.extraction import Message, extract
+from bot.leads.fields import ALL_LEAD_SLOTS, EDITABLE_FIELDS, FIELDS_BY_SLOT
+from bot.leads.parsing.cues import mentioned_field
+from bot.leads.submission import IncompleteLeadError, build_submission
+from bot.leads.summary import escape_markdown, render_summary
+
+logger = logging.getLogger(__name__)
+LEAD_FORM = "lead_form"
+
+
+class ActionShowLeadSummary(Action):
+    """Shows every field of the lead and asks to send, change or cancel it."""
+
+    def name(self) -> str:
+        """The action's name in domain.yml."""
+        return "action_show_lead_summary"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Utters ``utter_lead_summary`` with the escaped summary."""
+        dispatcher.utter_message(
+            response="utter_lead_summary", summary=render_summary(tracker.slots)
+        )
+        return []
+
+
+class ActionSubmitLead(Action):
+    """Stores the confirmed lead, then tells the visitor it was received.
+
+    The store commits before the visitor hears anything; a failure is said
+    honestly and keeps the answers, so "Try again" can send them later.
+    """
+
+    def name(self) -> str:
+        """The action's name in domain.yml."""
+        return "action_submit_lead"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Submits the lead (idempotently) and clears the form's slots on success."""
+        from bot.leads.store import LeadStoreError
+
+        try:
+            submission = build_submission(
+                tracker.slots,
+                conversation_id=tracker.sender_id,
+                transcript=transcript.transcript(tracker.events),
+                page_url=transcript.page_url(tracker.events),
+            )
+        except IncompleteLeadError:
+            dispatcher.utter_message(response="utter_lead_incomplete")
+            return [FollowupAction(LEAD_FORM)]
+        try:
+            repository = await lead_repository()
+            outcome = await asyncio.to_thread(repository.submit, submission)
+        except LeadStoreError:
+            logger.exception("could not store the lead of %s", tracker.sender_id)
+            dispatcher.utter_message(
+                response="utter_lead_store_failed", agency_email=settings().agency_email
+            )
+            return []
+        created = outcome.action == "created"
+        response = "utter_lead_submitted" if created else "utter_lead_resubmitted"
+        dispatcher.utter_message(
+            response=response,
+            visitor_name=escape_markdown(submission.name),
+            visitor_email=escape_markdown(submission.email),
+        )
+        return cleared_lead_slots()
+
+
+class ActionCancelLead(Action):
+    """Leaves the lead form and forgets its answers; nothing is stored."""
+
+    def name(self) -> str:
+        """The action's name in domain.yml."""
+        return "action_cancel_lead"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Confirms that nothing was sent, or that nothing was in progress."""
+        in_progress = tracker.active_loop.get("name") == LEAD_FORM or any(
+            tracker.get_slot(slot) is not None for slot in ALL_LEAD_SLOTS
+        )
+        dispatcher.utter_message(
+            response="utter_lead_cancelled" if in_progress else "utter_nothing_to_cancel"
+        )
+        return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None), *cleared_lead_slots()]
+
+
+class ActionChangeLeadField(Action):
+    """Changes one detail: takes a new value from the message, or asks for it."""
+
+    def name(self) -> str:
+        """The action's name in domain.yml."""
+        return "action_change_lead_field"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Sets the new value, clears the field for the form to ask, or offers choices."""
+        message = tracker.latest_message or {}
+        found = extract(
+            Message.from_parse_data(message),
+            requested=None,
+            current=tracker.slots,
+            today=date.today(),
+            default_phone_region=settings().default_phone_region,
+        )
+        if found:
+            # The form reads the new values from this message, checks them and
+            # shows the summary again once nothing is missing.
+            return [FollowupAction(LEAD_FORM)]
+        field = _named_field(message)
+        if field is None:
+            buttons = [
+                {
+                    "title": FIELDS_BY_SLOT[slot].label,
+                    "payload": f'/change_lead_field{{"lead_field": "{slot}"}}',
+                }
+                for slot in EDITABLE_FIELDS
+            ]
+            dispatcher.utter_message(response="utter_choose_lead_field", buttons=buttons)
+            return []
+        dispatcher.utter_message(
+            response="utter_lead_field_cleared", field_label=FIELDS_BY_SLOT[field].label.lower()
+        )
+        return [SlotSet(field, None), FollowupAction(LEAD_FORM)]
+
+
+def _named_field(message: dict[str, Any]) -> str | None:
+    for entity in message.get("entities") or []:
+        if entity.get("entity") == "lead_field" and entity.get("value") in EDITABLE_FIELDS:
+            return str(entity["value"])
+    named = mentioned_field(str(message.get("text") or ""))
+    return named if named in EDITABLE_FIELDS else None

@@ -1,0 +1,204 @@
+"""The lead form's validation action: reads each visitor message, checks each field.
+
+Extraction (:func:`bot.leads.extraction.extract`) finds every field a message
+mentions; each ``validate_<field>`` method hands the candidate to its check in
+:mod:`bot.leads.checks` and, when the check refuses it, says why with
+``utter_<field>_invalid_<reason>`` and keeps the field's previous value.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timezone
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions.lead_support import acknowledge_changes, settings
+from bot.leads import checks
+from bot.leads.extraction import Message, extract
+from bot.leads.fields import (
+    ADVICE_GIVEN_SLOT,
+    ASKED_FIELDS,
+    CONSENT_TEXT_SLOT,
+    CONSENT_TIME_SLOT,
+    OPTIONAL_FIELDS,
+    REQUEST_ID_SLOT,
+    START_DATE_SLOT,
+)
+from bot.leads.parsing.result import Invalid
+
+CONSENT_QUESTION = "utter_ask_lead_form_consent"
+
+
+def previous_value(tracker: Tracker, slot: str) -> Any:
+    """The slot's value before this turn's candidates (the trailing SlotSets)."""
+    events = tracker.events
+    index = len(events)
+    while index and events[index - 1].get("event") == "slot":
+        index -= 1
+    for event in reversed(events[:index]):
+        if event.get("event") == "slot" and event.get("name") == slot:
+            return event.get("value")
+    return None
+
+
+def _checked(
+    slot: str, result: Any, dispatcher: CollectingDispatcher, tracker: Tracker
+) -> dict[str, Any]:
+    if isinstance(result, Invalid):
+        dispatcher.utter_message(response=f"utter_{slot}_invalid_{result.code}")
+        return {slot: previous_value(tracker, slot)}
+    return {slot: result}
+
+
+def consent_text(domain: DomainDict) -> str:
+    """The words of the consent question, stored with the consent."""
+    variants = (domain.get("responses") or {}).get(CONSENT_QUESTION) or [{}]
+    return " ".join(str(variants[0].get("text", "")).split())
+
+
+class ValidateLeadForm(FormValidationAction):
+    """Extracts and checks the lead's fields; asks for the next missing one."""
+
+    def name(self) -> str:
+        """The validation action of ``lead_form``."""
+        return "validate_lead_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Validates as rasa-sdk does, then confirms fields the visitor changed."""
+        before = dict(tracker.slots)
+        events = await super().run(dispatcher, tracker, domain)
+        acknowledge_changes(before, events, dispatcher)
+        return events
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        """Every field, optional ones included, so that all are extracted and checked."""
+        return [*ASKED_FIELDS, *OPTIONAL_FIELDS]
+
+    async def next_requested_slot(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> EventType | None:
+        """The first asked field still empty; None ends the form."""
+        missing = next((slot for slot in ASKED_FIELDS if tracker.slots.get(slot) is None), None)
+        return SlotSet(REQUESTED_SLOT, missing)
+
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Every field the latest message mentions, as candidates to check."""
+        found = extract(
+            Message.from_parse_data(tracker.latest_message or {}),
+            requested=tracker.get_slot(REQUESTED_SLOT),
+            current=tracker.slots,
+            today=date.today(),
+            default_phone_region=settings().default_phone_region,
+        )
+        return [SlotSet(slot, value) for slot, value in found.items()]
+
+    def validate_roles(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """One or more roles."""
+        return _checked("roles", checks.check_list(value), dispatcher, tracker)
+
+    def validate_team_size(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A whole number of people from 1 to 200."""
+        return _checked("team_size", checks.check_team_size(value), dispatcher, tracker)
+
+    def validate_seniority(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Junior, middle, senior, lead, or a mix."""
+        return _checked("seniority", checks.check_seniority(value), dispatcher, tracker)
+
+    def validate_tech_stack(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """One or more technologies."""
+        return _checked("tech_stack", checks.check_list(value), dispatcher, tracker)
+
+    def validate_engagement_model(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A model; "not sure" first gets the models explained and a second question."""
+        model = checks.check_engagement_model(value)
+        if model == "not_sure" and not tracker.get_slot(ADVICE_GIVEN_SLOT):
+            dispatcher.utter_message(response="utter_engagement_models_explained")
+            return {"engagement_model": None, ADVICE_GIVEN_SLOT: True}
+        return _checked("engagement_model", model, dispatcher, tracker)
+
+    def validate_start(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """The visitor's words for the start, plus the date they name, if any."""
+        start = checks.check_start(value, date.today())
+        if isinstance(start, Invalid):
+            return _checked("start", start, dispatcher, tracker)
+        return {"start": start.text, START_DATE_SLOT: start.on.isoformat() if start.on else None}
+
+    def validate_duration(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """How long the team is needed (optional)."""
+        return _checked("duration", checks.check_free_text(value), dispatcher, tracker)
+
+    def validate_budget(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """The budget in the visitor's words, with its currency (optional)."""
+        return _checked("budget", checks.check_free_text(value), dispatcher, tracker)
+
+    def validate_name(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """The visitor's name, verbatim."""
+        return _checked("name", checks.check_name(value), dispatcher, tracker)
+
+    def validate_company(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """The visitor's company, verbatim."""
+        return _checked("company", checks.check_company(value), dispatcher, tracker)
+
+    def validate_email(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A valid work email address."""
+        return _checked("email", checks.check_email(value), dispatcher, tracker)
+
+    def validate_phone(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A valid phone number (optional)."""
+        phone = checks.check_phone(value, settings().default_phone_region)
+        return _checked("phone", phone, dispatcher, tracker)
+
+    def validate_consent(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """An explicit yes, stored with the question's words, the time and a form run id."""
+        consent = checks.check_consent(value)
+        if isinstance(consent, Invalid):
+            dispatcher.utter_message(response=f"utter_consent_invalid_{consent.code}")
+            return {"consent": None}
+        return {
+            "consent": True,
+            CONSENT_TEXT_SLOT: consent_text(domain),
+            CONSENT_TIME_SLOT: datetime.now(timezone.utc).isoformat(),
+            REQUEST_ID_SLOT: tracker.get_slot(REQUEST_ID_SLOT) or str(uuid.uuid4()),
+        }

@@ -1,0 +1,73 @@
+"""What the lead actions share: settings, the lead store, and small utterances.
+
+The settings and the store are built on first use, once per action-server
+process, never at import time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.leads.fields import ALL_LEAD_SLOTS, EDITABLE_FIELDS, FIELDS_BY_SLOT
+from bot.leads.summary import display_value, escape_markdown
+from bot.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from bot.leads.store import LeadRepository
+
+
+@cache
+def settings() -> Settings:
+    """The process's settings, read from the environment once."""
+    return load_settings()
+
+
+@cache
+def _repository() -> LeadRepository:
+    from bot.leads.store import LeadRepository, create_engine_for, upgrade_database
+
+    engine = create_engine_for(settings().database_url)
+    upgrade_database(engine)
+    return LeadRepository(engine, channels=settings().channel_names)
+
+
+async def lead_repository() -> LeadRepository:
+    """The lead store, opened (and migrated) in a worker thread on first use."""
+    return await asyncio.to_thread(_repository)
+
+
+def slot_changes(before: Mapping[str, Any], events: list[EventType]) -> dict[str, Any]:
+    """Editable fields that had a value and now hold a different one."""
+    changed = {}
+    for event in events:
+        slot, value = event.get("name"), event.get("value")
+        if event.get("event") != "slot" or slot not in EDITABLE_FIELDS:
+            continue
+        if before.get(slot) is not None and value is not None and value != before.get(slot):
+            changed[str(slot)] = value
+    return changed
+
+
+def acknowledge_changes(
+    before: Mapping[str, Any], events: list[EventType], dispatcher: CollectingDispatcher
+) -> None:
+    """Tells the visitor which of their earlier answers a message replaced."""
+    for slot, value in slot_changes(before, events).items():
+        dispatcher.utter_message(
+            response="utter_lead_field_updated",
+            field_label=FIELDS_BY_SLOT[slot].label.lower(),
+            field_value=escape_markdown(display_value(slot, value, {})),
+        )
+
+
+def cleared_lead_slots() -> list[dict[str, Any]]:
+    """SlotSet events that forget every field of the lead in progress."""
+    from rasa_sdk.events import SlotSet
+
+    return [SlotSet(slot, None) for slot in ALL_LEAD_SLOTS]

@@ -1,0 +1,1 @@
+"""Leads: what the bot collects from a visitor who wants a team, and where it goes."""

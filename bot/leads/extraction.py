@@ -1,0 +1,189 @@
+"""What one visitor message tells the lead form.
+
+Values stated in passing are taken from any message that is not a question
+or a request to stop ("we need 3 senior Python developers for 6 months"
+fills five fields at once); the field the bot just asked for also takes the
+message's own words. The result maps slots to candidates that
+:mod:`bot.leads.checks` then accepts or refuses with a reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from bot.leads.parsing.contact import contact_details, email_address, phone_number
+from bot.leads.parsing.cues import looks_like_question
+from bot.leads.parsing.team import (
+    mentioned_team_size,
+    roles_from,
+    seniority_levels,
+    technologies_from,
+)
+from bot.leads.parsing.timing import mentioned_budget, mentioned_duration, mentioned_start
+from bot.leads.vocabulary import MIXED_SENIORITY, canonical_engagement_model
+
+# Intents that never answer the form's question: the form steps aside for them.
+NEVER_ANSWERS = frozenset({"stop", "bot_challenge", "what_can_you_do", "goodbye", "thank"})
+# Intents whose words are not an answer in the visitor's own words, though
+# they may state values in passing ("actually make it 4 developers").
+NOT_FREE_TEXT = frozenset({"change_lead_field", "hire_developers", "ask_price", "request_human"})
+GENERIC_ROLES = frozenset({"developer", "engineer", "software engineer"})
+# While the bot asks for contact details, words like "Lead" or "Java" are
+# more likely part of a name or company than a change of the team.
+CONTACT_FIELDS = frozenset({"name", "company", "email", "phone", "consent"})
+OUT_OF_SCOPE_CONFIDENCE = 0.7
+_PHONE_CUE = re.compile(r"\+|\b(?:phone|call|tel|mobile|cell|whatsapp)", re.IGNORECASE)
+_YES = re.compile(r"^\W*(?:yes|yeah|yep|sure|ok|okay|agreed|i agree|of course|fine)\b", re.I)
+_NO = re.compile(r"^\W*(?:no|nope|nah|don't|do not|i don't agree|not ok)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Message:
+    """The parts of Rasa's parse data that extraction reads."""
+
+    text: str
+    intent: str | None = None
+    confidence: float = 0.0
+    entities: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def from_parse_data(cls, parse_data: Mapping[str, Any]) -> Message:
+        """Builds the message from ``tracker.latest_message``."""
+        intent = parse_data.get("intent") or {}
+        entities = tuple(
+            (str(entity.get("entity")), str(entity.get("value")))
+            for entity in parse_data.get("entities") or []
+            if entity.get("entity") and entity.get("value") is not None
+        )
+        return cls(
+            text=str(parse_data.get("text") or ""),
+            intent=intent.get("name"),
+            confidence=float(intent.get("confidence") or 0.0),
+            entities=entities,
+        )
+
+    def values(self, entity: str) -> list[str]:
+        """The values of every entity of one type, in order."""
+        return [value for name, value in self.entities if name == entity]
+
+
+def is_interruption(message: Message, requested: str | None) -> bool:
+    """True when the message asks or says something else than an answer.
+
+    An FAQ is a question about the topics, unless the bot asked for the
+    engagement model and the message names one ("outstaffing").
+    """
+    if message.intent in NEVER_ANSWERS:
+        return True
+    if message.intent == "faq":
+        names_a_model = canonical_engagement_model(message.text.strip(" .!")) is not None
+        return not (requested == "engagement_model" and names_a_model)
+    if message.intent == "out_of_scope":
+        return looks_like_question(message.text) or message.confidence >= OUT_OF_SCOPE_CONFIDENCE
+    return False
+
+
+def _team(message: Message, current: Mapping[str, Any]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    size = mentioned_team_size(message.text)
+    if isinstance(size, int):
+        found["team_size"] = size
+    elif size is not None:  # an out-of-range count: let the check explain why
+        found["team_size"] = message.text
+    roles = roles_from(message.values("role"))
+    if roles and not (set(roles) <= GENERIC_ROLES and current.get("roles")):
+        found["roles"] = list(roles)
+    levels = seniority_levels(message.values("seniority"))
+    if levels:
+        found["seniority"] = list(levels)
+    stack = technologies_from(message.values("tech_stack"))
+    if stack:
+        found["tech_stack"] = list(stack)
+    models = [canonical_engagement_model(v) for v in message.values("engagement_model")]
+    if any(models):
+        found["engagement_model"] = next(model for model in models if model)
+    return found
+
+
+def _timing(message: Message, today: date) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    start = mentioned_start(message.text, today)
+    if start is not None:
+        found["start"] = start.text
+    if duration := mentioned_duration(message.text):
+        found["duration"] = duration
+    if budget := mentioned_budget(message.text):
+        found["budget"] = budget
+    return found
+
+
+def _contact(message: Message, requested: str | None, region: str | None) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    if email_address(message.text) is not None:
+        found["email"] = message.text
+    phone = phone_number(message.text, region)
+    looks_like_contact = bool(_PHONE_CUE.search(message.text)) or "email" in found
+    if isinstance(phone, str) or (
+        phone is not None
+        and requested in CONTACT_FIELDS
+        and message.intent not in NOT_FREE_TEXT
+        and looks_like_contact
+    ):
+        found["phone"] = message.text  # the check says why a number is unusable
+    if requested in ("name", "company") and message.intent not in NOT_FREE_TEXT:
+        details = contact_details(message.text, asked=requested, default_region=region)
+        found.update({k: v for k, v in (("name", details.name), ("company", details.company)) if v})
+    return found
+
+
+def _answer(message: Message, requested: str) -> Any:
+    """The message's own words as the answer to the requested field."""
+    if requested == "consent":
+        if message.intent == "affirm" or _YES.match(message.text):
+            return True
+        if message.intent == "deny" or _NO.match(message.text):
+            return False
+        return message.text
+    if requested == "engagement_model":
+        return canonical_engagement_model(message.text.strip(" .!")) or message.text
+    if requested == "seniority":
+        return list(seniority_levels([message.text], message.text) or [message.text])
+    return message.text
+
+
+def extract(
+    message: Message,
+    requested: str | None,
+    current: Mapping[str, Any],
+    today: date,
+    default_phone_region: str | None = None,
+) -> dict[str, Any]:
+    """Slot candidates in ``message`` for the lead form.
+
+    Args:
+        message: the visitor's latest message.
+        requested: the field the bot asked for last (None before the first).
+        current: the slots as they are now.
+        today: the day relative dates are read from.
+        default_phone_region: region for phone numbers written without ``+``.
+    """
+    if is_interruption(message, requested):
+        return {}
+    found: dict[str, Any] = {}
+    if requested not in CONTACT_FIELDS or message.intent == "change_lead_field":
+        found.update(_team(message, current))
+    elif isinstance(size := mentioned_team_size(message.text), int):
+        found["team_size"] = size
+    found.update(_timing(message, today))
+    found.update(_contact(message, requested, default_phone_region))
+    # The message's own words answer the question only when they state
+    # nothing else ("we need 2 seniors" is no list of roles).
+    if requested and not found and message.intent not in NOT_FREE_TEXT:
+        found[requested] = _answer(message, requested)
+    if found.get("seniority") == [MIXED_SENIORITY] and current.get("seniority"):
+        found.pop("seniority")  # "a mix" in passing does not undo named levels
+    return found

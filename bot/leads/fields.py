@@ -1,0 +1,55 @@
+"""The fields of a lead: their slot names, labels, and which the bot asks for.
+
+This is the one list the form, the summary and the consistency tests share:
+the order of ``ASKED_FIELDS`` is the order the bot asks in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class LeadField:
+    """One field of a lead, stored in the Rasa slot of the same name."""
+
+    slot: str
+    label: str
+    asked: bool  # the form asks for it until it has a value
+
+
+FIELDS: tuple[LeadField, ...] = (
+    LeadField("roles", "Roles", asked=True),
+    LeadField("team_size", "Team size", asked=True),
+    LeadField("seniority", "Seniority", asked=True),
+    LeadField("tech_stack", "Tech stack", asked=True),
+    LeadField("engagement_model", "Engagement model", asked=True),
+    LeadField("start", "Start", asked=True),
+    LeadField("duration", "Duration", asked=False),
+    LeadField("budget", "Budget", asked=False),
+    LeadField("name", "Name", asked=True),
+    LeadField("company", "Company", asked=True),
+    LeadField("email", "Work email", asked=True),
+    LeadField("phone", "Phone", asked=False),
+    LeadField("consent", "Consent to be contacted", asked=True),
+)
+FIELDS_BY_SLOT = {field.slot: field for field in FIELDS}
+ASKED_FIELDS = tuple(field.slot for field in FIELDS if field.asked)
+OPTIONAL_FIELDS = tuple(field.slot for field in FIELDS if not field.asked)
+# Fields a visitor can change from the summary (consent is given, not edited).
+EDITABLE_FIELDS = tuple(field.slot for field in FIELDS if field.slot != "consent")
+
+# Slots the lead form keeps beside the fields; all are cleared with the lead.
+START_DATE_SLOT = "start_date"
+CONSENT_TEXT_SLOT = "consent_text"
+CONSENT_TIME_SLOT = "consent_given_at"
+REQUEST_ID_SLOT = "lead_request_id"
+ADVICE_GIVEN_SLOT = "engagement_advice_given"
+HELPER_SLOTS = (
+    START_DATE_SLOT,
+    CONSENT_TEXT_SLOT,
+    CONSENT_TIME_SLOT,
+    REQUEST_ID_SLOT,
+    ADVICE_GIVEN_SLOT,
+)
+ALL_LEAD_SLOTS = tuple(field.slot for field in FIELDS) + HELPER_SLOTS

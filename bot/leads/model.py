@@ -1,0 +1,78 @@
+"""The lead as the rest of the project sees it: plain, immutable data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+from typing import Literal
+
+
+class LeadStatus(str, Enum):
+    """Where sales are with a lead."""
+
+    NEW = "new"
+    CONTACTED = "contacted"
+    QUALIFIED = "qualified"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class TranscriptTurn:
+    """One message of the conversation that produced the lead."""
+
+    speaker: Literal["visitor", "bot"]
+    text: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class LeadSubmission:
+    """A complete, validated lead as the visitor confirmed it.
+
+    ``request_key`` identifies one run of the lead form in one conversation:
+    submitting the same key again never creates a second lead.
+    """
+
+    conversation_id: str
+    request_key: str
+    roles: tuple[str, ...]
+    team_size: int
+    seniority: tuple[str, ...]
+    tech_stack: tuple[str, ...]
+    engagement_model: str
+    start_text: str
+    name: str
+    email: str
+    company: str
+    consent_text: str
+    consent_given_at: datetime
+    start_date: date | None = None
+    duration: str | None = None
+    budget: str | None = None
+    phone: str | None = None
+    page_url: str | None = None
+    transcript: tuple[TranscriptTurn, ...] = ()
+
+
+@dataclass(frozen=True)
+class StoredLead:
+    """A lead as the store holds it: the submission plus the sales team's state."""
+
+    id: int
+    submission: LeadSubmission
+    status: LeadStatus
+    notes: str
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class SubmitOutcome:
+    """What :meth:`LeadRepository.submit` did with a submission."""
+
+    lead_id: int
+    action: Literal["created", "updated", "unchanged"]
+    version: int = 1
+    delivery_ids: tuple[int, ...] = field(default=())

@@ -1,0 +1,136 @@
+"""Who sales should contact: name, company, work email and phone.
+
+Email addresses are checked with email-validator (syntax only, never a DNS
+look-up) and phone numbers with phonenumbers; names and companies are free
+text kept verbatim, within length limits.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+from bot.leads.parsing.result import Invalid
+
+MAX_NAME_LENGTH = 100
+MAX_COMPANY_LENGTH = 150
+
+_EMAIL_CANDIDATE = re.compile(r"[^\s,;<>()\[\]\"']*@[^\s,;<>()\[\]\"']*")
+_PHONE_CANDIDATE = re.compile(r"(?<![\w@.])\+?\(?\d[\d\s().-]{5,}\d(?![\w@])")
+_INTRO = re.compile(
+    r"^\s*(?:(?:hi|hello|hey)[,!.\s]+)?(?:my name is|my name's|name is|name:|i am|i'm|im|this is"
+    r"|it's|it is|call me|company:|company is|the company is|we are|we're|i work (?:at|for)"
+    r"|i'm with|i am with|from|at)\s+",
+    re.IGNORECASE,
+)
+_HARD_SEPARATORS = re.compile(r"\s*(?:,|\n|\s[-\u2013|]\s)\s*")
+# "Jane Doe from Acme": words that part a name from a company in one phrase.
+_NAME_COMPANY_SEPARATOR = re.compile(r"\s+(?:from|at|with|working for|of)\s+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ContactDetails:
+    """What one message says about the visitor; missing parts are None."""
+
+    name: str | None = None
+    company: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+def email_address(text: str) -> str | Invalid | None:
+    """The work email in ``text``, normalised; None when there is no ``@`` at all.
+
+    Invalid("no_domain") for ``jane@`` or ``jane@acme``; Invalid("malformed")
+    for anything else email-validator refuses.
+    """
+    match = _EMAIL_CANDIDATE.search(text)
+    if not match:
+        return None
+    candidate = match.group(0).strip(".!?:")
+    domain = candidate.partition("@")[2]
+    if not domain or "." not in domain.strip("."):
+        return Invalid("no_domain")
+    try:
+        checked = validate_email(candidate, check_deliverability=False)
+    except EmailNotValidError:
+        return Invalid("malformed")
+    return str(checked.normalized)
+
+
+def phone_number(text: str, default_region: str | None = None) -> str | Invalid | None:
+    """The phone number in ``text`` in international format; None when none is there.
+
+    Without a default region only numbers written with ``+`` and a country code
+    can be read; digits that cannot be a phone number give Invalid("invalid").
+    """
+    candidates = [m.group(0) for m in _PHONE_CANDIDATE.finditer(text)]
+    if not candidates:
+        return None
+    for candidate in candidates:
+        try:
+            number = phonenumbers.parse(candidate, default_region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    if default_region is None and not any(c.strip().startswith("+") for c in candidates):
+        return Invalid("needs_country_code")
+    return Invalid("invalid")
+
+
+def _free_text(text: str, limit: int) -> str | Invalid:
+    words = " ".join(text.split()).strip(" ,.;:!")
+    if not re.search(r"[^\W\d_]", words):
+        return Invalid("empty")
+    if len(words) > limit:
+        return Invalid("too_long")
+    return words
+
+
+def person_name(text: str) -> str | Invalid:
+    """A visitor's name as typed (any script, HTML kept verbatim), 1-100 characters."""
+    return _free_text(_INTRO.sub("", text, count=1), MAX_NAME_LENGTH)
+
+
+def company_name(text: str) -> str | Invalid:
+    """A company name as typed, 1-150 characters."""
+    return _free_text(_INTRO.sub("", text, count=1), MAX_COMPANY_LENGTH)
+
+
+def _without_address_and_phone(text: str) -> str:
+    return _PHONE_CANDIDATE.sub(" ", _EMAIL_CANDIDATE.sub(" ", text))
+
+
+def contact_details(text: str, *, asked: str, default_region: str | None = None) -> ContactDetails:
+    """Reads a contact card like "Jane Doe, Acme Ltd, jane@acme.com".
+
+    ``asked`` is the field the bot asked for (``name`` or ``company``): the
+    first piece of free text answers it, and after a name a second piece is
+    taken as the company. Email and phone are found wherever they are; values
+    that fail their check are left out (the form asks again for them).
+    """
+    email = email_address(text)
+    phone = phone_number(text, default_region)
+    pieces = [
+        piece
+        for piece in _HARD_SEPARATORS.split(_without_address_and_phone(text))
+        if re.search(r"[^\W\d_]", piece)
+    ]
+    name = company = None
+    if asked == "name" and pieces:
+        if len(pieces) == 1:
+            pieces = _NAME_COMPANY_SEPARATOR.split(_INTRO.sub("", pieces[0], count=1), maxsplit=1)
+        name = pieces[0]
+        company = pieces[1] if len(pieces) > 1 else None
+    elif asked == "company" and pieces:
+        company = pieces[0]
+    return ContactDetails(
+        name=name,
+        company=company,
+        email=email if isinstance(email, str) else None,
+        phone=phone if isinstance(phone, str) else None,
+    )

@@ -1,0 +1,201 @@
+"""Every setting the project reads from the environment, read once and checked.
+
+The defaults run offline on a laptop: leads in a SQLite file under ``var/``,
+no delivery channel, the sales inbox on localhost. ``.env.example`` and the
+README's settings table list every variable.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+DEFAULT_DATABASE_URL = "sqlite:///var/leads.db"
+
+
+class SettingsError(ValueError):
+    """A setting in the environment has a value the project cannot use."""
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Where lead emails go and how to reach the mail server."""
+
+    host: str
+    port: int = 587
+    username: str | None = None
+    password: str | None = None
+    starttls: bool = True
+    sender: str = "bot@localhost"
+    recipients: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class WebhookSettings:
+    """The URL that receives each lead as a signed JSON POST."""
+
+    url: str
+    secret: str
+
+
+@dataclass(frozen=True)
+class DeliverySettings:
+    """How the delivery worker retries: exponential backoff, capped."""
+
+    max_attempts: int = 12
+    backoff_base_seconds: float = 2.0
+    backoff_max_seconds: float = 3600.0
+    poll_interval_seconds: float = 1.0
+    timeout_seconds: float = 10.0
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The project's settings; build them with :func:`load_settings`."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    sales_api_token: str | None = None
+    sales_dev_mode: bool = False
+    sales_host: str = "127.0.0.1"
+    sales_port: int = 5056
+    agency_email: str = "hello@agency.example"
+    default_phone_region: str | None = None
+    webhook: WebhookSettings | None = None
+    smtp: SmtpSettings | None = None
+    delivery: DeliverySettings = field(default_factory=DeliverySettings)
+
+    @property
+    def channel_names(self) -> tuple[str, ...]:
+        """The delivery channels that are configured, in delivery order."""
+        names = []
+        if self.webhook is not None:
+            names.append("webhook")
+        if self.smtp is not None:
+            names.append("email")
+        return tuple(names)
+
+
+def _text(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(name, "").strip()
+    return value or None
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    value = (_text(env, name) or "false").lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise SettingsError(f"{name} must be true or false, got {value!r}")
+
+
+def _number(env: Mapping[str, str], name: str, default: float, minimum: float = 0) -> float:
+    raw = _text(env, name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from None
+    if value < minimum:
+        raise SettingsError(f"{name} must be at least {minimum}, got {raw!r}")
+    return value
+
+
+def _port(env: Mapping[str, str], name: str, default: int) -> int:
+    value = _number(env, name, default, minimum=1)
+    if value != int(value) or value > 65535:
+        raise SettingsError(f"{name} must be a TCP port (1-65535), got {env.get(name)!r}")
+    return int(value)
+
+
+def _url(env: Mapping[str, str], name: str, schemes: tuple[str, ...]) -> str | None:
+    value = _text(env, name)
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme.split("+")[0] not in schemes or not (parts.netloc or parts.path):
+        raise SettingsError(f"{name} must be a {' or '.join(schemes)} URL, got {value!r}")
+    return value
+
+
+def _webhook(env: Mapping[str, str]) -> WebhookSettings | None:
+    url = _url(env, "SALES_WEBHOOK_URL", ("http", "https"))
+    if url is None:
+        return None
+    secret = _text(env, "SALES_WEBHOOK_SECRET")
+    if secret is None:
+        raise SettingsError("SALES_WEBHOOK_URL is set: SALES_WEBHOOK_SECRET must be set too")
+    return WebhookSettings(url=url, secret=secret)
+
+
+def _smtp(env: Mapping[str, str]) -> SmtpSettings | None:
+    host = _text(env, "SMTP_HOST")
+    if host is None:
+        return None
+    recipients = tuple(
+        address.strip() for address in (_text(env, "SALES_EMAIL_TO") or "").split(",") if address
+    )
+    if not recipients:
+        raise SettingsError("SMTP_HOST is set: SALES_EMAIL_TO must name at least one address")
+    return SmtpSettings(
+        host=host,
+        port=_port(env, "SMTP_PORT", 587),
+        username=_text(env, "SMTP_USERNAME"),
+        password=_text(env, "SMTP_PASSWORD"),
+        starttls=_flag(env, "SMTP_STARTTLS") if "SMTP_STARTTLS" in env else True,
+        sender=_text(env, "SALES_EMAIL_FROM") or "bot@localhost",
+        recipients=recipients,
+    )
+
+
+def _delivery(env: Mapping[str, str]) -> DeliverySettings:
+    defaults = DeliverySettings()
+    return DeliverySettings(
+        max_attempts=int(_number(env, "DELIVERY_MAX_ATTEMPTS", defaults.max_attempts, 1)),
+        backoff_base_seconds=_number(
+            env, "DELIVERY_BACKOFF_BASE_SECONDS", defaults.backoff_base_seconds
+        ),
+        backoff_max_seconds=_number(
+            env, "DELIVERY_BACKOFF_MAX_SECONDS", defaults.backoff_max_seconds
+        ),
+        poll_interval_seconds=_number(
+            env, "DELIVERY_POLL_INTERVAL_SECONDS", defaults.poll_interval_seconds, 0.01
+        ),
+        timeout_seconds=_number(env, "DELIVERY_TIMEOUT_SECONDS", defaults.timeout_seconds, 0.1),
+    )
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Reads the settings from ``env`` (the process environment by default).
+
+    Raises:
+        SettingsError: naming the variable whose value is unusable.
+    """
+    env = os.environ if env is None else env
+    region = _text(env, "DEFAULT_PHONE_REGION")
+    if region is not None and not (len(region) == 2 and region.isalpha()):
+        raise SettingsError(f"DEFAULT_PHONE_REGION must be a two-letter code, got {region!r}")
+    return Settings(
+        database_url=_url(env, "DATABASE_URL", ("sqlite", "postgresql")) or DEFAULT_DATABASE_URL,
+        sales_api_token=_text(env, "SALES_API_TOKEN"),
+        sales_dev_mode=_flag(env, "SALES_DEV_MODE"),
+        sales_host=_text(env, "SALES_HOST") or "127.0.0.1",
+        sales_port=_port(env, "SALES_PORT", 5056),
+        agency_email=_text(env, "AGENCY_EMAIL") or "hello@agency.example",
+        default_phone_region=region.upper() if region else None,
+        webhook=_webhook(env),
+        smtp=_smtp(env),
+        delivery=_delivery(env),
+    )
+
+
+def sqlite_path(database_url: str) -> Path | None:
+    """The file of a ``sqlite:///`` URL (to create its folder), else None."""
+    parts = urlsplit(database_url)
+    if parts.scheme != "sqlite" or parts.path in ("", "/", "/:memory:"):
+        return None
+    return Path(parts.path[1:])

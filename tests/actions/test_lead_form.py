@@ -1,0 +1,143 @@
+"""The lead form's validation action with real trackers and the real domain."""
+
+from __future__ import annotations
+
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.lead_form import ValidateLeadForm, previous_value
+
+
+def slot_events(events):
+    return {event["name"]: event["value"] for event in events if event["event"] == "slot"}
+
+
+async def run_form(tracker, domain):
+    dispatcher = CollectingDispatcher()
+    events = await ValidateLeadForm().run(dispatcher, tracker, domain)
+    return slot_events(events), [m.get("response") for m in dispatcher.messages]
+
+
+async def test_a_rich_first_message_fills_five_fields_and_asks_the_next(make_tracker, domain):
+    tracker = make_tracker(
+        text="we need 3 senior Python developers for 6 months starting ASAP",
+        intent="hire_developers",
+        entities=[
+            {"entity": "seniority", "value": "senior"},
+            {"entity": "tech_stack", "value": "Python"},
+            {"entity": "role", "value": "developers"},
+        ],
+    )
+    slots, responses = await run_form(tracker, domain)
+    assert slots["team_size"] == 3
+    assert slots["seniority"] == ["senior"]
+    assert slots["tech_stack"] == ["Python"]
+    assert slots["roles"] == ["developer"]
+    assert slots["duration"] == "6 months"
+    assert slots["start"] == "as soon as possible"
+    assert slots["start_date"]
+    assert slots["requested_slot"] == "engagement_model"
+    assert responses == []
+
+
+async def test_an_invalid_team_size_is_refused_with_its_reason(make_tracker, domain):
+    tracker = make_tracker(text="0", slots={"requested_slot": "team_size", "roles": ["dev"]})
+    slots, responses = await run_form(tracker, domain)
+    assert slots["team_size"] is None
+    assert slots["requested_slot"] == "team_size"
+    assert responses == ["utter_team_size_invalid_too_small"]
+
+
+async def test_a_refused_change_keeps_the_earlier_value(make_tracker, domain):
+    history = [
+        {"event": "slot", "name": "team_size", "value": 4},
+        {"event": "user", "text": "make it 1000000 developers"},
+    ]
+    tracker = make_tracker(
+        text="make it 1000000 developers",
+        intent="change_lead_field",
+        slots={"team_size": 4, "requested_slot": "name"},
+        events=history,
+    )
+    slots, responses = await run_form(tracker, domain)
+    assert slots["team_size"] == 4
+    assert responses == ["utter_team_size_invalid_too_large"]
+
+
+async def test_a_correction_is_acknowledged(make_tracker, domain):
+    history = [
+        {"event": "slot", "name": "team_size", "value": 3},
+        {"event": "user", "text": "actually make it 4 developers"},
+    ]
+    tracker = make_tracker(
+        text="actually make it 4 developers",
+        intent="change_lead_field",
+        slots={"team_size": 3, "requested_slot": "name"},
+        events=history,
+    )
+    slots, responses = await run_form(tracker, domain)
+    assert slots["team_size"] == 4
+    assert responses == ["utter_lead_field_updated"]
+
+
+async def test_not_sure_explains_the_models_and_asks_again(make_tracker, domain):
+    tracker = make_tracker(text="not sure", slots={"requested_slot": "engagement_model"})
+    slots, responses = await run_form(tracker, domain)
+    assert slots["engagement_model"] is None
+    assert slots["engagement_advice_given"] is True
+    assert responses == ["utter_engagement_models_explained"]
+
+
+async def test_not_sure_after_the_explanation_is_kept_for_sales(make_tracker, domain):
+    tracker = make_tracker(
+        text="/inform",
+        entities=[{"entity": "engagement_model", "value": "not_sure"}],
+        slots={"requested_slot": "engagement_model", "engagement_advice_given": True},
+    )
+    slots, _ = await run_form(tracker, domain)
+    assert slots["engagement_model"] == "not_sure"
+
+
+async def test_consent_stores_the_question_time_and_a_form_run_id(make_tracker, domain):
+    tracker = make_tracker(text="yes", intent="affirm", slots={"requested_slot": "consent"})
+    slots, _ = await run_form(tracker, domain)
+    assert slots["consent"] is True
+    assert slots["consent_text"].startswith("May our sales team contact you")
+    assert slots["consent_given_at"].endswith("+00:00")
+    assert slots["lead_request_id"]
+
+
+async def test_declined_consent_is_asked_again(make_tracker, domain):
+    tracker = make_tracker(text="no", intent="deny", slots={"requested_slot": "consent"})
+    slots, responses = await run_form(tracker, domain)
+    assert slots["consent"] is None
+    assert responses == ["utter_consent_invalid_declined"]
+
+
+async def test_a_question_mid_form_fills_nothing_so_the_form_steps_aside(make_tracker, domain):
+    tracker = make_tracker(
+        text="wait, what's outstaffing?",
+        intent="faq",
+        entities=[{"entity": "engagement_model", "value": "outstaffing"}],
+        slots={"requested_slot": "company"},
+    )
+    slots, responses = await run_form(tracker, domain)
+    assert set(slots) == {"requested_slot"}
+    assert responses == []
+
+
+async def test_html_in_a_name_is_stored_verbatim(make_tracker, domain):
+    tracker = make_tracker(text="<b>Jane</b>", slots={"requested_slot": "name"})
+    slots, _ = await run_form(tracker, domain)
+    assert slots["name"] == "<b>Jane</b>"
+
+
+def test_previous_value_skips_this_turns_candidates(make_tracker):
+    tracker = make_tracker(
+        events=[
+            {"event": "slot", "name": "team_size", "value": 3},
+            {"event": "user", "text": "4"},
+            SlotSet("team_size", 4),
+        ]
+    )
+    assert previous_value(tracker, "team_size") == 3

@@ -1,0 +1,135 @@
+"""What one message tells the lead form."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.leads.extraction import Message, extract, is_interruption
+
+TODAY = date(2026, 11, 23)
+
+
+def message(text: str, intent: str = "inform", confidence: float = 0.9, **entities) -> Message:
+    pairs = tuple((name, value) for name, values in entities.items() for value in values)
+    return Message(text=text, intent=intent, confidence=confidence, entities=pairs)
+
+
+def test_a_rich_first_message_fills_five_fields_at_once():
+    found = extract(
+        message(
+            "we need 3 senior Python developers for 6 months starting ASAP",
+            "hire_developers",
+            seniority=["senior"],
+            tech_stack=["Python"],
+            role=["developers"],
+        ),
+        requested=None,
+        current={},
+        today=TODAY,
+    )
+    assert found == {
+        "team_size": 3,
+        "roles": ["developer"],
+        "seniority": ["senior"],
+        "tech_stack": ["Python"],
+        "start": "as soon as possible",
+        "duration": "6 months",
+    }
+
+
+def test_the_asked_field_takes_the_answer_in_the_visitors_words():
+    found = extract(message("Initech"), requested="company", current={}, today=TODAY)
+    assert found == {"company": "Initech"}
+
+
+def test_an_answer_stating_other_values_is_not_taken_as_the_asked_field():
+    found = extract(
+        message("we need 2 seniors", seniority=["seniors"]),
+        requested="roles",
+        current={},
+        today=TODAY,
+    )
+    assert found == {"team_size": 2, "seniority": ["senior"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("wait, what's outstaffing?", "faq"),
+        ("what is the weather like?", "out_of_scope"),
+        ("stop", "stop"),
+        ("are you a bot", "bot_challenge"),
+        ("thanks", "thank"),
+    ],
+)
+def test_questions_and_stops_fill_nothing(text, intent):
+    found = extract(
+        message(text, intent, engagement_model=["outstaffing"]),
+        requested="company",
+        current={},
+        today=TODAY,
+    )
+    assert found == {}
+
+
+def test_a_model_named_as_an_answer_counts_even_if_nlu_saw_an_faq():
+    answer = message("outstaffing", "faq", engagement_model=["outstaffing"])
+    assert not is_interruption(answer, "engagement_model")
+    found = extract(answer, requested="engagement_model", current={}, today=TODAY)
+    assert found == {"engagement_model": "outstaffing"}
+
+
+def test_a_correction_changes_the_value_it_states_but_answers_nothing_else():
+    found = extract(
+        message("actually make it 4 developers", "change_lead_field", role=["developers"]),
+        requested="name",
+        current={"roles": ["backend developer"]},
+        today=TODAY,
+    )
+    assert found == {"team_size": 4}
+
+
+def test_consent_reads_yes_and_no():
+    yes = extract(message("yes", "affirm"), requested="consent", current={}, today=TODAY)
+    no = extract(message("nope", "deny"), requested="consent", current={}, today=TODAY)
+    assert yes == {"consent": True}
+    assert no == {"consent": False}
+
+
+def test_contact_card_fills_name_company_email_and_phone():
+    found = extract(
+        message("Ann Lee from Umbrella, ann@umbrella.com, +44 20 7946 0958"),
+        requested="name",
+        current={},
+        today=TODAY,
+    )
+    assert found == {
+        "name": "Ann Lee",
+        "company": "Umbrella",
+        "email": "Ann Lee from Umbrella, ann@umbrella.com, +44 20 7946 0958",
+        "phone": "Ann Lee from Umbrella, ann@umbrella.com, +44 20 7946 0958",
+    }
+
+
+def test_message_reads_rasa_parse_data():
+    parsed = Message.from_parse_data(
+        {
+            "text": "3 React devs",
+            "intent": {"name": "hire_developers", "confidence": 0.98},
+            "entities": [{"entity": "tech_stack", "value": "React"}, {"entity": "role"}],
+        }
+    )
+    assert parsed == Message("3 React devs", "hire_developers", 0.98, (("tech_stack", "React"),))
+
+
+@given(
+    st.text(max_size=200),
+    st.sampled_from(["inform", "faq", "nlu_fallback", "change_lead_field", None]),
+    st.sampled_from([None, "roles", "team_size", "start", "name", "company", "consent"]),
+)
+def test_extraction_never_raises(text, intent, requested):
+    extract(message(text, intent or "inform"), requested=requested, current={}, today=TODAY)

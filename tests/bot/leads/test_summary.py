@@ -1,0 +1,47 @@
+"""The summary a visitor confirms."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.leads.summary import NOT_GIVEN, escape_markdown, render_summary
+
+SLOTS = {
+    "roles": ["backend developer", "QA engineer"],
+    "team_size": 4,
+    "seniority": ["senior"],
+    "tech_stack": ["Python"],
+    "engagement_model": "outstaffing",
+    "start": "next month",
+    "start_date": "2026-12-23",
+    "name": "Jane *Doe*",
+    "company": "[Acme](javascript:alert(1))",
+    "email": "jane@acme.com",
+    "consent": True,
+}
+
+
+def test_summary_lists_every_field_with_labels_and_readable_values():
+    summary = render_summary(SLOTS)
+    assert "- **Roles:** backend developer, QA engineer" in summary
+    assert "- **Engagement model:** Outstaffing" in summary
+    assert "- **Start:** next month (from 23 Dec 2026)" in summary
+    assert f"- **Budget:** {NOT_GIVEN}" in summary
+    assert "- **Consent to be contacted:** yes" in summary
+
+
+def test_visitor_text_cannot_format_or_link():
+    summary = render_summary(SLOTS)
+    assert r"Jane \*Doe\*" in summary
+    assert r"\[Acme\](javascript:alert(1))" in summary
+    assert escape_markdown("<b>x</b>") == r"\<b\>x\</b\>"
+
+
+@given(st.text(max_size=200))
+def test_escaped_text_is_one_line_and_has_no_bare_markdown(text):
+    escaped = escape_markdown(text)
+    assert "\n" not in escaped
+    unescaped = escaped.replace("\\\\", "")
+    for special in "*_[]<>`":
+        assert special not in unescaped.replace("\\" + special, "")

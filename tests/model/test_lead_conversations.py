@@ -1,0 +1,125 @@
+"""Lead conversations through the trained bot and the real action server.
+
+Each test is one visitor: the trained model in process (Rasa's Agent), the
+project's action server on a free port, and a SQLite lead store of its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.model
+
+Reply = dict[str, Any]
+
+
+class Visitor:
+    """One conversation: sends messages, keeps every reply, counts turns."""
+
+    def __init__(self, agent: Any, loop: asyncio.AbstractEventLoop) -> None:
+        self.agent, self.loop = agent, loop
+        self.sender = f"visitor-{uuid.uuid4()}"
+        self.turns = 0
+
+    def say(self, text: str) -> list[Reply]:
+        self.turns += 1
+        return self.loop.run_until_complete(self.agent.handle_text(text, sender_id=self.sender))
+
+    def slots(self) -> dict[str, Any]:
+        tracker = self.loop.run_until_complete(self.agent.tracker_store.retrieve(self.sender))
+        return {k: v for k, v in tracker.current_slot_values().items() if v is not None}
+
+
+@pytest.fixture
+def visitor(agent: Any, event_loop_for_model: asyncio.AbstractEventLoop) -> Visitor:
+    return Visitor(agent, event_loop_for_model)
+
+
+@pytest.fixture
+def text_of(domain: dict[str, Any]) -> Callable[[str], str]:
+    def first_words(response: str) -> str:
+        return " ".join(domain["responses"][response][-1]["text"].split())[:40]
+
+    return first_words
+
+
+def texts(replies: list[Reply]) -> str:
+    return "\n".join(" ".join(str(reply.get("text", "")).split()) for reply in replies)
+
+
+def test_a_rich_first_message_reaches_the_summary_asking_only_what_is_missing(visitor, text_of):
+    replies = visitor.say("we need 3 senior Python developers for 6 months starting ASAP")
+    assert text_of("utter_ask_lead_form_engagement_model") in texts(replies)
+    slots = visitor.slots()
+    assert slots["team_size"] == 3
+    assert slots["seniority"] == ["senior"]
+    assert slots["tech_stack"] == ["Python"]
+    assert slots["duration"] == "6 months"
+    assert slots["start"] == "as soon as possible"
+
+
+def test_a_question_mid_form_is_answered_and_the_form_resumes(visitor, text_of):
+    visitor.say("I'd like to hire developers")
+    replies = visitor.say("wait, what's outstaffing?")
+    assert "outstaffing" in texts(replies[:1]).lower()
+    assert text_of("utter_ask_lead_form_team_size") in texts(replies[1:])
+    assert "team_size" not in visitor.slots()
+
+
+def test_cancel_leaves_the_form_and_forgets_the_answers(visitor, text_of):
+    visitor.say("we need a team of 4 React devs")
+    replies = visitor.say("never mind")
+    assert text_of("utter_lead_cancelled") in texts(replies)
+    assert "team_size" not in visitor.slots()
+    assert "active_loop" not in visitor.slots()
+
+
+@pytest.mark.parametrize(
+    ("answer", "reason"),
+    [
+        ("a lot", "utter_team_size_invalid_vague"),
+        ("0", "utter_team_size_invalid_too_small"),
+        ("-5", "utter_team_size_invalid_too_small"),
+        ("1000000", "utter_team_size_invalid_too_large"),
+    ],
+)
+def test_an_unusable_team_size_is_asked_again_with_the_reason(visitor, text_of, answer, reason):
+    visitor.say("I'd like to hire developers")
+    replies = visitor.say(answer)
+    assert text_of(reason) in texts(replies)
+    assert text_of("utter_ask_lead_form_team_size") in texts(replies)
+
+
+def test_bad_contact_details_are_asked_again_with_the_reason(visitor, text_of):
+    visitor.say("we need 3 senior Python developers starting next month")
+    visitor.say("outstaffing")
+    replies = visitor.say("x" * 3000)
+    assert text_of("utter_name_invalid_too_long") in texts(replies)
+    visitor.say("<b>Jane</b>, Acme'); DROP TABLE leads;--")
+    replies = visitor.say("jane@")
+    assert text_of("utter_email_invalid_no_domain") in texts(replies)
+    slots = visitor.slots()
+    assert slots["name"] == "<b>Jane</b>"
+    assert slots["company"] == "Acme'); DROP TABLE leads;--"
+
+
+def test_a_correction_mid_form_changes_the_value_and_says_so(visitor):
+    visitor.say("we need 3 senior Python developers starting next month")
+    replies = visitor.say("actually make it 4 developers")
+    assert "team size is now 4" in texts(replies)
+    assert visitor.slots()["team_size"] == 4
+
+
+def test_not_sure_about_the_model_explains_them_then_asks_again(visitor, text_of, domain):
+    visitor.say("we need 3 senior Python developers starting next month")
+    replies = visitor.say("not sure")
+    assert text_of("utter_engagement_models_explained") in texts(replies)
+    recommendation = domain["responses"]["utter_ask_lead_form_engagement_model"][0]
+    assert recommendation["condition"][0]["name"] == "engagement_advice_given"
+    assert replies[-1]["text"] == recommendation["text"]
+    assert len(replies[-1]["buttons"]) == 4

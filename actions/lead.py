@@ -20,7 +20,12 @@ from actions.lead_support import (
 )
 from bot.leads import transcript
 from bot.leads.extraction import Message, extract
-from bot.leads.fields import ALL_LEAD_SLOTS, EDITABLE_FIELDS, FIELDS_BY_SLOT
+from bot.leads.fields import (
+    ALL_LEAD_SLOTS,
+    EDITABLE_FIELDS,
+    FIELD_TO_CHANGE_SLOT,
+    FIELDS_BY_SLOT,
+)
 from bot.leads.parsing.cues import mentioned_field
 from bot.leads.submission import IncompleteLeadError, build_submission
 from bot.leads.summary import escape_markdown, render_summary
@@ -43,7 +48,7 @@ class ActionShowLeadSummary(Action):
         dispatcher.utter_message(
             response="utter_lead_summary", summary=render_summary(tracker.slots)
         )
-        return []
+        return [SlotSet(FIELD_TO_CHANGE_SLOT, None)]
 
 
 class ActionSubmitLead(Action):
@@ -149,7 +154,11 @@ class ActionChangeLeadField(Action):
         dispatcher.utter_message(
             response="utter_lead_field_cleared", field_label=FIELDS_BY_SLOT[field].label.lower()
         )
-        return [SlotSet(field, None), FollowupAction(LEAD_FORM)]
+        return [
+            SlotSet(field, None),
+            SlotSet(FIELD_TO_CHANGE_SLOT, field),
+            FollowupAction(LEAD_FORM),
+        ]
 
 
 def _named_field(message: dict[str, Any]) -> str | None:

@@ -26,10 +26,12 @@ from bot.leads.fields import (
     ASKED_FIELDS,
     CONSENT_TEXT_SLOT,
     CONSENT_TIME_SLOT,
+    FIELD_TO_CHANGE_SLOT,
     OPTIONAL_FIELDS,
     REQUEST_ID_SLOT,
     START_DATE_SLOT,
 )
+from bot.leads.parsing.cues import is_skip
 from bot.leads.parsing.result import Invalid
 
 CONSENT_QUESTION = "utter_ask_lead_form_consent"
@@ -54,6 +56,15 @@ def _checked(
         dispatcher.utter_message(response=f"utter_{slot}_invalid_{result.code}")
         return {slot: previous_value(tracker, slot)}
     return {slot: result}
+
+
+def _optional(
+    slot: str, value: Any, check: Any, dispatcher: CollectingDispatcher, tracker: Tracker
+) -> dict[str, Any]:
+    """Checks an optional field; "skip" leaves it empty and stops asking for it."""
+    if isinstance(value, str) and is_skip(value):
+        return {slot: None, FIELD_TO_CHANGE_SLOT: None}
+    return _checked(slot, check(value), dispatcher, tracker)
 
 
 def consent_text(domain: DomainDict) -> str:
@@ -93,6 +104,9 @@ class ValidateLeadForm(FormValidationAction):
     ) -> EventType | None:
         """The first asked field still empty; None ends the form."""
         missing = next((slot for slot in ASKED_FIELDS if tracker.slots.get(slot) is None), None)
+        changing = tracker.slots.get(FIELD_TO_CHANGE_SLOT)
+        if missing is None and changing and tracker.slots.get(changing) is None:
+            missing = changing  # an optional field the visitor chose to change
         return SlotSet(REQUESTED_SLOT, missing)
 
     async def get_extraction_events(
@@ -155,13 +169,13 @@ class ValidateLeadForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """How long the team is needed (optional)."""
-        return _checked("duration", checks.check_free_text(value), dispatcher, tracker)
+        return _optional("duration", value, checks.check_free_text, dispatcher, tracker)
 
     def validate_budget(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """The budget in the visitor's words, with its currency (optional)."""
-        return _checked("budget", checks.check_free_text(value), dispatcher, tracker)
+        return _optional("budget", value, checks.check_free_text, dispatcher, tracker)
 
     def validate_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -185,8 +199,10 @@ class ValidateLeadForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """A valid phone number (optional)."""
-        phone = checks.check_phone(value, settings().default_phone_region)
-        return _checked("phone", phone, dispatcher, tracker)
+        region = settings().default_phone_region
+        return _optional(
+            "phone", value, lambda v: checks.check_phone(v, region), dispatcher, tracker
+        )
 
     def validate_consent(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

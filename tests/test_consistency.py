@@ -131,10 +131,10 @@ def test_every_lead_slot_is_in_the_domain_with_a_custom_mapping(domain):
         assert domain["slots"][slot]["influence_conversation"] is False, slot
 
 
-def test_every_asked_field_has_a_question(domain):
-    from bot.leads.fields import ASKED_FIELDS
+def test_every_field_has_a_question(domain):
+    from bot.leads.fields import EDITABLE_FIELDS
 
-    for slot in ASKED_FIELDS:
+    for slot in [*EDITABLE_FIELDS, "consent"]:
         assert f"utter_ask_lead_form_{slot}" in domain["responses"], slot
 
 

@@ -45,11 +45,14 @@ CONSENT_TEXT_SLOT = "consent_text"
 CONSENT_TIME_SLOT = "consent_given_at"
 REQUEST_ID_SLOT = "lead_request_id"
 ADVICE_GIVEN_SLOT = "engagement_advice_given"
+# The field a visitor asked to change: the form asks for it even if optional.
+FIELD_TO_CHANGE_SLOT = "lead_field_to_change"
 HELPER_SLOTS = (
     START_DATE_SLOT,
     CONSENT_TEXT_SLOT,
     CONSENT_TIME_SLOT,
     REQUEST_ID_SLOT,
     ADVICE_GIVEN_SLOT,
+    FIELD_TO_CHANGE_SLOT,
 )
 ALL_LEAD_SLOTS = tuple(field.slot for field in FIELDS) + HELPER_SLOTS

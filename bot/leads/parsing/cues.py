@@ -18,15 +18,20 @@ _FIELD_WORDS: tuple[tuple[str, str], ...] = (
     ("phone", r"phone|mobile|cell|telephone|number"),
     ("email", r"e-?mail|mail address"),
     ("company", r"company|organi[sz]ation|employer|business name"),
-    ("name", r"\bname\b"),
-    ("roles", r"\broles?\b|positions?"),
-    ("seniority", r"seniority|level|junior|middle|senior|lead"),
-    ("tech_stack", r"stack|technolog|tech\b|languages?|frameworks?"),
-    ("engagement_model", r"model|engagement|outstaff|outsourc|offshor"),
-    ("start", r"start|date|when"),
+    ("name", r"name"),
+    ("roles", r"roles?|positions?"),
+    ("seniority", r"seniority|level|juniors?|middles?|seniors?|leads?"),
+    ("tech_stack", r"stack|technolog\w*|tech|languages?|frameworks?"),
+    ("engagement_model", r"model|engagement|outstaff\w*|outsourc\w*|offshor\w*"),
+    ("start", r"start\w*|date|when"),
     ("duration", r"duration|how long|length"),
     ("budget", r"budget|price|rate|cost"),
     ("consent", r"consent|permission"),
+)
+_SKIP = re.compile(
+    r"^\W*(?:skip|none|no|nope|n/?a|nothing|no thanks|leave it(?: out| empty)?|remove it"
+    r"|not needed|rather not|prefer not to say|no (?:budget|phone|duration))\W*$",
+    re.IGNORECASE,
 )
 
 
@@ -38,7 +43,14 @@ def looks_like_question(text: str) -> bool:
 def mentioned_field(text: str) -> str | None:
     """The lead field a correction names: "change my email" -> ``"email"``."""
     lowered = text.lower()
+    if lowered.startswith("/"):
+        return None  # a button payload, not words
     for field, pattern in _FIELD_WORDS:
-        if re.search(pattern, lowered):
+        if re.search(rf"\b(?:{pattern})\b", lowered):
             return field
     return None
+
+
+def is_skip(text: str) -> bool:
+    """True for "skip", "none", "leave it out": no value for an optional field."""
+    return bool(_SKIP.match(text))

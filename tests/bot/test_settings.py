@@ -1,0 +1,61 @@
+"""Settings from the environment: offline defaults and clear errors."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.settings import DEFAULT_DATABASE_URL, SettingsError, load_settings, sqlite_path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_defaults_run_offline_with_no_channel():
+    settings = load_settings({})
+    assert settings.database_url == DEFAULT_DATABASE_URL
+    assert settings.sales_api_token is None
+    assert settings.channel_names == ()
+    assert sqlite_path(settings.database_url) == Path("var/leads.db")
+
+
+def test_channels_are_configured_by_environment():
+    settings = load_settings(
+        {
+            "SALES_WEBHOOK_URL": "https://crm.example/hooks/leads",
+            "SALES_WEBHOOK_SECRET": "s3cret",
+            "SMTP_HOST": "mail.example",
+            "SALES_EMAIL_TO": "sales@example.com, boss@example.com",
+            "DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/test",
+        }
+    )
+    assert settings.channel_names == ("webhook", "email")
+    assert settings.smtp is not None
+    assert settings.smtp.recipients == ("sales@example.com", "boss@example.com")
+    assert sqlite_path(settings.database_url) is None
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"SALES_PORT": "http"}, "SALES_PORT must be a number"),
+        ({"SALES_PORT": "70000"}, "SALES_PORT must be a TCP port"),
+        ({"SALES_DEV_MODE": "maybe"}, "SALES_DEV_MODE must be true or false"),
+        ({"DATABASE_URL": "mysql://x/y"}, "DATABASE_URL must be a sqlite or postgresql URL"),
+        ({"SALES_WEBHOOK_URL": "https://x.example"}, "SALES_WEBHOOK_SECRET must be set"),
+        ({"SMTP_HOST": "mail.example"}, "SALES_EMAIL_TO must name"),
+        ({"DEFAULT_PHONE_REGION": "GBR"}, "two-letter code"),
+        ({"DELIVERY_MAX_ATTEMPTS": "0"}, "DELIVERY_MAX_ATTEMPTS must be at least 1"),
+    ],
+)
+def test_a_bad_value_names_its_variable(env, message):
+    with pytest.raises(SettingsError, match=re.escape(message)):
+        load_settings(env)
+
+
+def test_env_example_lists_every_variable_the_settings_read():
+    source = (ROOT / "bot" / "settings.py").read_text()
+    read = set(re.findall(r'"([A-Z][A-Z_]+)"', source))
+    listed = set(re.findall(r"^#?\s*([A-Z][A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    assert read <= listed, sorted(read - listed)

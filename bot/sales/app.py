@@ -1,0 +1,65 @@
+"""The sales inbox's Sanic app: ``create_app(settings)`` lists everything it is made of."""
+
+from __future__ import annotations
+
+import asyncio
+from asyncio import AbstractEventLoop
+
+from sanic import Sanic
+
+from bot.leads.store import LeadRepository, create_engine_for, upgrade_database
+from bot.sales.api import api_docs_blueprint, leads_blueprint
+from bot.sales.errors import register_error_handlers
+from bot.sales.headers import add_security_headers
+from bot.sales.health import health_blueprint
+from bot.sales.page import site_blueprint
+from bot.settings import Settings
+
+APP_NAME = "sales_inbox"
+# A PATCH body is a status and at most 5000 characters of notes.
+MAX_REQUEST_BYTES = 256 * 1024
+
+
+def create_app(settings: Settings) -> Sanic:
+    """The sales inbox: JSON API, CSV export, page and health check.
+
+    Nothing is opened here: the database engine and the repository are made
+    when the server starts (``app.ctx.engine``, ``app.ctx.repository``) and
+    disposed of when it stops. A Sanic app name is registered once per process.
+    """
+    app = Sanic(APP_NAME, strict_slashes=True, configure_logging=False)
+    app.config.REQUEST_MAX_SIZE = MAX_REQUEST_BYTES
+    app.config.FALLBACK_ERROR_FORMAT = "json"
+    app.ctx.settings = settings
+
+    register_error_handlers(app)
+    app.register_middleware(add_security_headers, "response")
+
+    app.blueprint(health_blueprint())
+    app.blueprint(leads_blueprint())
+    app.blueprint(api_docs_blueprint())
+    app.blueprint(site_blueprint())
+
+    app.register_listener(open_lead_store, "before_server_start")
+    app.register_listener(close_lead_store, "after_server_stop")
+    return app
+
+
+async def open_lead_store(app: Sanic, loop: AbstractEventLoop) -> None:
+    """Opens and migrates the database; keeps the engine and repository on ``app.ctx``."""
+    settings: Settings = app.ctx.settings
+    engine = create_engine_for(settings.database_url)
+    try:
+        await asyncio.to_thread(upgrade_database, engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    app.ctx.engine = engine
+    app.ctx.repository = LeadRepository(engine, channels=settings.channel_names)
+
+
+async def close_lead_store(app: Sanic, loop: AbstractEventLoop) -> None:
+    """Closes the database connections."""
+    engine = getattr(app.ctx, "engine", None)
+    if engine is not None:
+        engine.dispose()

@@ -1,0 +1,89 @@
+"""Leads as CSV for spreadsheets, safe to open (plain Python, no Sanic here).
+
+A cell that starts like a formula (``=``, ``+``, ``-``, ``@``, tab, carriage
+return) gets a leading ``'`` so that Excel, LibreOffice and Google Sheets show
+it as text instead of evaluating it (OWASP's "CSV injection"). Everything else
+is written verbatim: the CSV module quotes commas, quotes and line breaks.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from bot.leads.model import StoredLead
+from bot.leads.serialize import lead_to_dict
+
+COLUMNS: tuple[str, ...] = (
+    "id",
+    "status",
+    "created_at",
+    "updated_at",
+    "version",
+    "name",
+    "email",
+    "phone",
+    "company",
+    "roles",
+    "team_size",
+    "seniority",
+    "tech_stack",
+    "engagement_model",
+    "start_text",
+    "start_date",
+    "duration",
+    "budget",
+    "page_url",
+    "conversation_id",
+    "consent_text",
+    "consent_given_at",
+    "notes",
+)
+LIST_SEPARATOR = "; "
+# Excel reads a UTF-8 file as the legacy code page unless it starts with a BOM.
+BYTE_ORDER_MARK = "\ufeff"
+# The fullwidth forms count too: some Excel locales evaluate them as formulas.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+MAX_ROWS = 50_000
+MEDIA_TYPE = "text/csv; charset=utf-8"
+
+
+def neutralise(cell: str) -> str:
+    """``cell`` with a leading ``'`` if a spreadsheet would read it as a formula."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def cell_text(value: Any) -> str:
+    """A JSON-ready value as the text of one cell (lists joined with ``"; "``)."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(cell_text(item) for item in value)
+    return str(value)
+
+
+def lead_row(lead: StoredLead) -> list[str]:
+    """The cells of one lead, in the order of :data:`COLUMNS`."""
+    data = lead_to_dict(lead, include_transcript=False)
+    consent = data.pop("consent")
+    data["consent_text"] = consent["text"]
+    data["consent_given_at"] = consent["given_at"]
+    return [neutralise(cell_text(data[column])) for column in COLUMNS]
+
+
+def leads_csv(leads: Iterable[StoredLead]) -> str:
+    """A CSV document: a byte order mark, the header row, then one row per lead."""
+    output = io.StringIO()
+    output.write(BYTE_ORDER_MARK)
+    writer = csv.writer(output, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    writer.writerows(lead_row(lead) for lead in leads)
+    return output.getvalue()
+
+
+def export_filename(now: datetime) -> str:
+    """The download's file name, dated: ``leads-2024-05-02.csv``."""
+    return f"leads-{now.date().isoformat()}.csv"

@@ -76,6 +76,10 @@ class ActionSubmitLead(Action):
                 page_url=transcript.page_url(tracker.events),
             )
         except IncompleteLeadError:
+            if not any(tracker.get_slot(slot) is not None for slot in ALL_LEAD_SLOTS):
+                # e.g. "Send it" pressed twice: the first press already sent it.
+                dispatcher.utter_message(response="utter_nothing_to_send")
+                return []
             dispatcher.utter_message(response="utter_lead_incomplete")
             return [FollowupAction(LEAD_FORM)]
         try:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from bot.nlp.pipeline import PATTERNS_FILE, PatternsError, build_and_save
+from bot.settings import Settings, SettingsError, load_settings
 
 DEFAULT_PIPELINE_DIR = Path("build/spacy")
 
@@ -34,6 +36,56 @@ def _validate(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def _settings_or_exit() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as error:
+        raise SystemExit(f"error: {error}") from None
+
+
+def _db_upgrade(args: argparse.Namespace) -> int:
+    from bot.leads.store import create_engine_for, upgrade_database
+
+    settings = _settings_or_exit()
+    engine = create_engine_for(settings.database_url)
+    try:
+        upgrade_database(engine)
+    finally:
+        engine.dispose()
+    print(f"lead store schema is up to date ({engine.url.render_as_string(hide_password=True)})")
+    return 0
+
+
+def _deliver(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from bot.delivery.worker import deliver
+
+    settings = _settings_or_exit()
+    if args.retry_failed:
+        from bot.leads.store import Outbox, create_engine_for
+
+        requeued = Outbox(create_engine_for(settings.database_url)).requeue_failed()
+        print(f"{requeued} failed deliveries queued again")
+    if not settings.channel_names:
+        print("no delivery channel is configured (SALES_WEBHOOK_URL, SMTP_HOST)")
+
+    async def run() -> int:
+        stop = asyncio.Event()  # SIGINT / SIGTERM finish the batch in flight, then stop
+        for stop_signal in (signal.SIGINT, signal.SIGTERM):
+            asyncio.get_running_loop().add_signal_handler(stop_signal, stop.set)
+        return await deliver(settings, once=args.once, stop=stop)
+
+    print(f"{asyncio.run(run())} deliveries sent")
+    return 0
+
+
+def _sales_server(args: argparse.Namespace) -> int:
+    from bot.sales.__main__ import main as serve_sales
+
+    return serve_sales()
+
+
 def make_parser() -> argparse.ArgumentParser:
     """Returns the argument parser of the ``bot`` command."""
     parser = argparse.ArgumentParser(prog="bot", description=__doc__)
@@ -50,6 +102,27 @@ def make_parser() -> argparse.ArgumentParser:
         "validate", help="rasa data validate, failing on any warning the project does not explain"
     )
     validate.set_defaults(handler=_validate)
+
+    database = commands.add_parser("db", help="the lead store's database")
+    database_commands = database.add_subparsers(dest="db_command", required=True)
+    upgrade = database_commands.add_parser(
+        "upgrade", help="create or migrate the lead store's schema (DATABASE_URL)"
+    )
+    upgrade.set_defaults(handler=_db_upgrade)
+
+    deliver = commands.add_parser(
+        "deliver", help="send stored leads to the sales channels (webhook, email) with retries"
+    )
+    deliver.add_argument("--once", action="store_true", help="send what is due, then exit")
+    deliver.add_argument(
+        "--retry-failed", action="store_true", help="queue deliveries that gave up again first"
+    )
+    deliver.set_defaults(handler=_deliver)
+
+    sales_server = commands.add_parser(
+        "sales-server", help="serve the sales inbox and API (SALES_API_TOKEN required)"
+    )
+    sales_server.set_defaults(handler=_sales_server)
     return parser
 
 

@@ -40,7 +40,7 @@ EXPLAINED_WARNINGS: dict[str, str] = {
         "asked by the lead form (Rasa's utter_ask_<form>_<slot>) or uttered by its"
         " validation action when it refuses an answer (actions/lead_form.py)"
     ),
-    r"The utterance 'utter_(lead_\w+|nothing_to_cancel|choose_lead_field"
+    r"The utterance 'utter_(lead_\w+|nothing_to_cancel|nothing_to_send|choose_lead_field"
     r"|engagement_models_explained)' is not used": (
         "uttered by the lead actions (actions/lead.py, actions/lead_form.py)"
     ),

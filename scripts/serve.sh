@@ -53,6 +53,17 @@ wait_for() {  # wait_for NAME URL PID LOG
     done
 }
 
+# Leads: the SQLite file under var/ unless DATABASE_URL says otherwise. The
+# sales inbox needs a token; without one, `make run` starts it in dev mode,
+# which makes up a token and prints it.
+export DATABASE_URL=${DATABASE_URL:-sqlite:///var/leads.db}
+SALES_PORT=${SALES_PORT:-5056}
+export SALES_PORT
+if [ -z "${SALES_API_TOKEN:-}" ]; then
+    export SALES_DEV_MODE=${SALES_DEV_MODE:-true}
+fi
+"$BIN/bot" db upgrade
+
 echo "Starting the action server on port $ACTIONS_PORT..."
 setsid "$BIN/python" -m rasa_sdk --actions actions --port "$ACTIONS_PORT" >"$LOG_DIR/actions.log" 2>&1 &
 pids+=($!)
@@ -62,6 +73,13 @@ if [ "${1:-}" = "--shell" ]; then
     "$BIN/rasa" shell --model "$MODEL" --endpoints "$ENDPOINTS"
     exit 0
 fi
+
+echo "Starting the sales inbox on port $SALES_PORT and the lead delivery worker..."
+setsid "$BIN/bot" sales-server >"$LOG_DIR/sales.log" 2>&1 &
+pids+=($!)
+wait_for "sales inbox" "http://localhost:$SALES_PORT/health" "${pids[-1]}" "$LOG_DIR/sales.log"
+setsid "$BIN/bot" deliver >"$LOG_DIR/delivery.log" 2>&1 &
+pids+=($!)
 
 echo "Starting the Rasa server on port $RASA_PORT (loading $MODEL)..."
 setsid "$BIN/rasa" run --model "$MODEL" --port "$RASA_PORT" \
@@ -77,7 +95,10 @@ The bot is up.
                -d '{"sender": "me", "message": "What is outstaffing?"}'
   socket.io: ws://localhost:$RASA_PORT/socket.io (the chat widget's channel)
   terminal:  make shell
-  logs:      $LOG_DIR/rasa.log, $LOG_DIR/actions.log
+  sales:     http://localhost:$SALES_PORT/sales (token: SALES_API_TOKEN, or the
+             dev token printed in $LOG_DIR/sales.log)
+  logs:      $LOG_DIR/rasa.log, $LOG_DIR/actions.log, $LOG_DIR/sales.log,
+             $LOG_DIR/delivery.log
 Press Ctrl-C to stop.
 MSG
 wait -n "${pids[@]}"

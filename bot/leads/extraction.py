@@ -181,8 +181,10 @@ def extract(
     found.update(_timing(message, today))
     found.update(_contact(message, requested, default_phone_region))
     # The message's own words answer the question only when they state
-    # nothing else ("we need 2 seniors" is no list of roles).
-    if requested and not found and message.intent not in NOT_FREE_TEXT:
+    # nothing else ("we need 2 seniors" is no list of roles); a yes or no
+    # answers only the consent question.
+    yes_or_no = message.intent in ("affirm", "deny") and requested != "consent"
+    if requested and not found and message.intent not in NOT_FREE_TEXT and not yes_or_no:
         found[requested] = _answer(message, requested)
     if found.get("seniority") == [MIXED_SENIORITY] and current.get("seniority"):
         found.pop("seniority")  # "a mix" in passing does not undo named levels

@@ -53,10 +53,23 @@ def load_patterns(path: Path = PATTERNS_FILE) -> dict[str, list[str]]:
     return patterns
 
 
+EXACT_CASE = "="
+
+
+def _pattern(phrase: str) -> str | list[dict[str, str]]:
+    if phrase.startswith(EXACT_CASE):  # "=Go": the language, not the verb "go"
+        return [{"ORTH": token} for token in phrase[len(EXACT_CASE) :].split()]
+    return phrase.lower()
+
+
 def ruler_patterns(patterns: Mapping[str, Iterable[str]]) -> list[dict[str, Any]]:
-    """Turns label -> phrases into spaCy entity-ruler phrase patterns."""
+    """Turns label -> phrases into spaCy entity-ruler patterns.
+
+    A phrase matches in any case, except one written ``=Phrase``, which
+    matches only with exactly that case.
+    """
     return [
-        {"label": label, "pattern": phrase.lower()}
+        {"label": label, "pattern": _pattern(phrase)}
         for label, phrases in patterns.items()
         for phrase in phrases
     ]

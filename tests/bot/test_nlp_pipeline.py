@@ -47,6 +47,14 @@ def test_pipeline_keeps_middle_east_apart_from_middle_seniority(nlp):
     ]
 
 
+def test_exact_case_phrases_tell_the_go_language_from_the_verb(nlp):
+    assert entities(nlp, "we need 2 Go developers") == [
+        ("tech_stack", "Go"),
+        ("role", "developers"),
+    ]
+    assert entities(nlp, "ok, let's go ahead") == []
+
+
 def test_pipeline_finds_nothing_in_small_talk(nlp):
     assert entities(nlp, "hello, can you help us with something?") == []
 

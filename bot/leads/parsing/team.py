@@ -121,8 +121,9 @@ def seniority_levels(phrases: Iterable[str], text: str = "") -> tuple[str, ...] 
 
 def split_list(text: str) -> list[str]:
     """Items of a free-text list: "React, Node.js and AWS" -> three items."""
-    parts = re.split(r"\s*(?:,|;|/|\+|&|\band\b|\bplus\b|\bor\b|\n)\s*", text.strip())
-    return [part.strip(" .!?-\"'") for part in parts if part.strip(" .!?-\"'")]
+    parts = re.split(r"\s*(?:,|;|&|\band\b|\bplus\b|\bor\b|\n)\s*", text)
+    items = (" ".join(part.split()).strip(" .!?-\"'") for part in parts)
+    return [item for item in items if item]
 
 
 def roles_from(phrases: Iterable[str]) -> tuple[str, ...]:

@@ -1,12 +1,16 @@
-# The whole bot in one image: the action server (5055) and the Rasa server
-# (5005), trained at build time. Build: docker build -t agency-bot .
-# Run: docker run -p 5005:5005 agency-bot
+# The whole bot in one image: the Rasa server (5005), the action server (5055),
+# the sales inbox (5056) and the lead delivery worker, trained at build time.
+# Build: docker build -t agency-bot .
+# Run:   docker run -p 5005:5005 -p 5056:5056 -e SALES_API_TOKEN=... \
+#            -v agency-leads:/app/var agency-bot
 FROM python:3.10-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     TF_CPP_MIN_LOG_LEVEL=2 \
-    RASA_TELEMETRY_ENABLED=false
+    RASA_TELEMETRY_ENABLED=false \
+    SALES_DEV_MODE=false \
+    SALES_HOST=0.0.0.0
 
 RUN apt-get update \
     && apt-get install --yes --no-install-recommends make curl \
@@ -25,5 +29,7 @@ RUN mkdir bot actions && touch bot/__init__.py actions/__init__.py && make insta
 COPY --chown=bot:bot . .
 RUN touch .venv/.installed && make train
 
-EXPOSE 5005 5055
+RUN mkdir -p var
+VOLUME ["/app/var"]
+EXPOSE 5005 5055 5056
 CMD ["scripts/serve.sh"]

@@ -1,33 +1,71 @@
-"""`make run`'s script brings up both real servers and stops them on Ctrl-C."""
+"""`make run`'s script brings up every real server and stops them all on Ctrl-C."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import pytest
 import requests
 
+from bot.delivery.webhook import verify_signature
 from tests.conftest import MODEL_PATH, ROOT, free_port
 
 pytestmark = [pytest.mark.server, pytest.mark.model]
 
 
+SALES_TOKEN = "test-sales-token"
+WEBHOOK_SECRET = "test-webhook-secret"
+
+
+class _Receiver(BaseHTTPRequestHandler):
+    """A sales CRM stand-in: records every JSON POST it gets."""
+
+    received: ClassVar[list[tuple[dict[str, str], bytes]]] = []
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.received.append((dict(self.headers), body))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def webhook_receiver() -> Iterator[tuple[str, list[tuple[dict[str, str], bytes]]]]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/leads", _Receiver.received
+    server.shutdown()
+
+
 @pytest.fixture(scope="module")
 def served_bot(
-    tmp_path_factory: pytest.TempPathFactory,
+    tmp_path_factory: pytest.TempPathFactory, webhook_receiver: tuple[str, list]
 ) -> Iterator[tuple[str, subprocess.Popen, int]]:
     if not MODEL_PATH.exists():
         pytest.fail(f"{MODEL_PATH} is missing: run `make train`")
-    rasa_port, actions_port = free_port(), free_port()
+    rasa_port, actions_port, sales_port = free_port(), free_port(), free_port()
     logs = tmp_path_factory.mktemp("logs")
     env = {
         **os.environ,
         "RASA_PORT": str(rasa_port),
         "ACTIONS_PORT": str(actions_port),
+        "SALES_PORT": str(sales_port),
+        "SALES_API_TOKEN": SALES_TOKEN,
+        "SALES_WEBHOOK_URL": webhook_receiver[0],
+        "SALES_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "DATABASE_URL": f"sqlite:///{logs / 'leads.db'}",
         "LOG_DIR": str(logs),
     }
     process = subprocess.Popen(
@@ -41,7 +79,7 @@ def served_bot(
     )
     try:
         wait_for_line(process, "The bot is up", timeout=240)
-        yield f"http://127.0.0.1:{rasa_port}", process, actions_port
+        yield f"http://127.0.0.1:{rasa_port}", process, sales_port
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
@@ -97,10 +135,46 @@ def test_socketio_channel_is_served(served_bot):
     assert '"sid"' in handshake.text
 
 
-def test_ctrl_c_stops_both_servers(served_bot):
-    url, process, actions_port = served_bot
+def test_a_confirmed_lead_reaches_the_sales_api_and_the_webhook(served_bot, webhook_receiver):
+    url, _, sales_port = served_bot
+    for message in [
+        "we need 3 senior Python developers for 6 months starting ASAP",
+        "outstaffing",
+        "Jane Doe, Acme Ltd, jane@acme.example",
+        "yes",
+    ]:
+        requests.post(
+            f"{url}/webhooks/rest/webhook",
+            json={"sender": "rest-lead", "message": message},
+            timeout=30,
+        )
+    [reply] = requests.post(
+        f"{url}/webhooks/rest/webhook",
+        json={"sender": "rest-lead", "message": "/confirm_lead"},
+        timeout=30,
+    ).json()
+    assert "within one business day" in reply["text"]
+
+    leads = requests.get(
+        f"http://127.0.0.1:{sales_port}/api/leads",
+        headers={"Authorization": f"Bearer {SALES_TOKEN}"},
+        timeout=10,
+    ).json()["leads"]
+    assert [lead["email"] for lead in leads] == ["jane@acme.example"]
+
+    received = webhook_receiver[1]
+    deadline = time.monotonic() + 30
+    while not received and time.monotonic() < deadline:
+        time.sleep(0.2)
+    [(headers, body)] = received
+    assert verify_signature(WEBHOOK_SECRET, headers["X-Agency-Signature"], body)
+    assert json.loads(body)["lead"]["email"] == "jane@acme.example"
+
+
+def test_ctrl_c_stops_every_server(served_bot):
+    url, process, sales_port = served_bot
     os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal sends
     assert process.wait(timeout=30) == 130
-    for stopped in (url, f"http://127.0.0.1:{actions_port}/health"):
+    for stopped in (url, f"http://127.0.0.1:{sales_port}/health"):
         with pytest.raises(requests.ConnectionError):
             requests.get(stopped, timeout=2)

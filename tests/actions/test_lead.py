@@ -1,0 +1,136 @@
+"""The lead actions with real trackers, the real domain and a real SQLite store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import lead_support
+from actions.lead import (
+    ActionCancelLead,
+    ActionChangeLeadField,
+    ActionShowLeadSummary,
+    ActionSubmitLead,
+)
+from bot.leads.store import LeadRepository, create_engine_for
+
+COMPLETE = {
+    "roles": ["developer"],
+    "team_size": 3,
+    "seniority": ["senior"],
+    "tech_stack": ["Python"],
+    "engagement_model": "outstaffing",
+    "start": "next month",
+    "start_date": "2026-12-23",
+    "name": "<b>Jane</b>",
+    "company": "Acme",
+    "email": "jane@acme.example",
+    "consent": True,
+    "consent_text": "May we contact you?",
+    "consent_given_at": "2026-11-23T10:00:00+00:00",
+    "lead_request_id": "run-1",
+}
+
+
+@pytest.fixture
+def store_url(tmp_path, monkeypatch) -> Iterator[str]:
+    """Points the action server's settings at a fresh SQLite store."""
+    url = f"sqlite:///{tmp_path / 'leads.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    lead_support.settings.cache_clear()
+    lead_support._repository.cache_clear()
+    yield url
+    lead_support.settings.cache_clear()
+    lead_support._repository.cache_clear()
+
+
+def slot_events(events):
+    return {event["name"]: event["value"] for event in events if event["event"] == "slot"}
+
+
+async def test_submit_stores_the_lead_before_confirming(make_tracker, domain, store_url):
+    dispatcher = CollectingDispatcher()
+    events = await ActionSubmitLead().run(dispatcher, make_tracker(slots=COMPLETE), domain)
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_lead_submitted"
+    assert message["visitor_name"] == r"\<b\>Jane\</b\>"
+    assert all(value is None for value in slot_events(events).values())
+    [lead] = LeadRepository(create_engine_for(store_url)).list()
+    assert lead.submission.name == "<b>Jane</b>"
+
+
+async def test_submitting_the_same_run_again_keeps_one_lead(make_tracker, domain, store_url):
+    for _ in range(2):
+        await ActionSubmitLead().run(CollectingDispatcher(), make_tracker(slots=COMPLETE), domain)
+    assert len(LeadRepository(create_engine_for(store_url)).list()) == 1
+
+
+async def test_a_failing_store_is_admitted_and_keeps_the_answers(make_tracker, domain, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1:9/unreachable")
+    monkeypatch.setenv("AGENCY_EMAIL", "sales@agency.example")
+    lead_support.settings.cache_clear()
+    lead_support._repository.cache_clear()
+    try:
+        dispatcher = CollectingDispatcher()
+        events = await ActionSubmitLead().run(dispatcher, make_tracker(slots=COMPLETE), domain)
+    finally:
+        lead_support.settings.cache_clear()
+        lead_support._repository.cache_clear()
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_lead_store_failed"
+    assert message["agency_email"] == "sales@agency.example"
+    assert events == []  # the answers stay for "Try again"
+
+
+async def test_submit_without_a_request_in_progress_says_so(make_tracker, domain, store_url):
+    dispatcher = CollectingDispatcher()
+    assert await ActionSubmitLead().run(dispatcher, make_tracker(), domain) == []
+    assert dispatcher.messages[0]["response"] == "utter_nothing_to_send"
+
+
+async def test_submit_of_an_incomplete_lead_goes_back_to_the_form(make_tracker, domain):
+    dispatcher = CollectingDispatcher()
+    slots = {**COMPLETE, "email": None}
+    events = await ActionSubmitLead().run(dispatcher, make_tracker(slots=slots), domain)
+    assert dispatcher.messages[0]["response"] == "utter_lead_incomplete"
+    assert events == [{"event": "followup", "name": "lead_form", "timestamp": None}]
+
+
+async def test_cancel_clears_every_field_and_the_form(make_tracker, domain):
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(text="stop", intent="stop", slots=COMPLETE, active_loop="lead_form")
+    events = await ActionCancelLead().run(dispatcher, tracker, domain)
+    assert dispatcher.messages[0]["response"] == "utter_lead_cancelled"
+    assert {"event": "active_loop", "name": None, "timestamp": None} in events
+    assert all(value is None for value in slot_events(events).values())
+
+
+async def test_cancel_with_nothing_in_progress(make_tracker, domain):
+    dispatcher = CollectingDispatcher()
+    await ActionCancelLead().run(dispatcher, make_tracker(text="stop", intent="stop"), domain)
+    assert dispatcher.messages[0]["response"] == "utter_nothing_to_cancel"
+
+
+async def test_change_names_the_field_clears_it_and_asks_again(make_tracker, domain):
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(text="change my email", intent="change_lead_field", slots=COMPLETE)
+    events = await ActionChangeLeadField().run(dispatcher, tracker, domain)
+    assert slot_events(events) == {"email": None, "lead_field_to_change": "email"}
+    assert events[-1]["event"] == "followup"
+
+
+async def test_change_without_a_field_offers_every_editable_field(make_tracker, domain):
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(text="/change_lead_field", intent="change_lead_field", slots=COMPLETE)
+    assert await ActionChangeLeadField().run(dispatcher, tracker, domain) == []
+    buttons = dispatcher.messages[0]["buttons"]
+    assert buttons[0] == {"title": "Roles", "payload": '/change_lead_field{"lead_field": "roles"}'}
+    assert len(buttons) == 12
+
+
+async def test_summary_escapes_what_the_visitor_typed(make_tracker, domain):
+    dispatcher = CollectingDispatcher()
+    await ActionShowLeadSummary().run(dispatcher, make_tracker(slots=COMPLETE), domain)
+    assert r"\<b\>Jane\</b\>" in dispatcher.messages[0]["summary"]

@@ -123,3 +123,19 @@ def test_not_sure_about_the_model_explains_them_then_asks_again(visitor, text_of
     assert recommendation["condition"][0]["name"] == "engagement_advice_given"
     assert replies[-1]["text"] == recommendation["text"]
     assert len(replies[-1]["buttons"]) == 4
+
+
+def test_change_my_email_at_the_summary_asks_for_it_and_shows_the_summary_again(visitor):
+    for line in [
+        "we need 3 senior Python developers starting next month",
+        "outstaffing",
+        "Jane Doe, Acme Ltd, jane@acme.example",
+        "yes",
+    ]:
+        visitor.say(line)
+    replies = visitor.say("change my email")
+    assert texts(replies).endswith("What's your work email?")
+    replies = visitor.say("jane.doe@acme.example")
+    assert "jane.doe@acme.example" in texts(replies)
+    assert texts(replies).endswith("Shall I send it?")
+    assert visitor.slots()["email"] == "jane.doe@acme.example"

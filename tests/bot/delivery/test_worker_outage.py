@@ -24,17 +24,8 @@ LEADS = 50
 async def submit_leads(
     repository: LeadRepository, make_submission: Callable[..., LeadSubmission], count: int
 ) -> list[int]:
-    """Submits ``count`` distinct leads (one per conversation) from a thread each."""
-    outcomes = []
-    for number in range(count):
-        submission = make_submission(
-            conversation_id=f"conversation-{number}",
-            request_key=f"request-{number}",
-            email=f"visitor{number}@example.com",
-        )
-        outcomes.append(await asyncio.to_thread(repository.submit, submission))
-    assert all(outcome.action == "created" for outcome in outcomes)
-    return [outcome.lead_id for outcome in outcomes]
+    """Submits ``count`` distinct leads (one per conversation)."""
+    return await submit_leads_from(repository, make_submission, 0, count)
 
 
 async def test_receiver_outage_loses_and_duplicates_nothing(
@@ -62,6 +53,53 @@ async def test_receiver_outage_loses_and_duplicates_nothing(
     assert all(not outbox.attempts(delivery.id)[0].ok for delivery in deliveries)
     assert receiver.successful_keys() == Counter(dict.fromkeys(keys, 1))
     assert outbox.failed_count() == 0
+
+
+async def test_receiver_killed_in_the_middle_of_50_submissions_loses_and_duplicates_nothing(
+    engine: Engine,
+    receiver: Receiver,
+    webhook: WebhookChannel,
+    make_submission: Callable[..., LeadSubmission],
+) -> None:
+    repository = LeadRepository(engine, channels=("webhook",))
+    outbox = Outbox(engine)
+
+    async with running(DeliveryWorker(outbox, {"webhook": webhook}, FAST)):
+        first = await submit_leads(repository, make_submission, 20)
+        await eventually(lambda: outbox.pending_count() == 0)
+        await receiver.stop()  # killed while visitors keep confirming
+        rest = await submit_leads_from(repository, make_submission, 20, LEADS)
+        await eventually(
+            lambda: all(d.attempts >= 1 for i in rest for d in repository.deliveries(i))
+        )
+        await receiver.start()
+        await eventually(lambda: outbox.pending_count() == 0)
+
+    deliveries = [delivery for i in first + rest for delivery in repository.deliveries(i)]
+    keys = {delivery.idempotency_key for delivery in deliveries}
+    assert len(deliveries) == len(keys) == LEADS
+    assert all(delivery.status == "delivered" for delivery in deliveries)
+    assert receiver.successful_keys() == Counter(dict.fromkeys(keys, 1))
+    assert outbox.failed_count() == 0
+
+
+async def submit_leads_from(
+    repository: LeadRepository,
+    make_submission: Callable[..., LeadSubmission],
+    start: int,
+    stop: int,
+) -> list[int]:
+    """Submits leads ``start`` to ``stop - 1`` (distinct conversations and emails)."""
+    outcomes = []
+    for number in range(start, stop):
+        submission = make_submission(
+            conversation_id=f"conversation-{number}",
+            request_key=f"request-{number}",
+            email=f"visitor{number}@example.com",
+        )
+        outcomes.append(await asyncio.to_thread(repository.submit, submission))
+    assert all(outcome.action == "created" for outcome in outcomes)
+    return [outcome.lead_id for outcome in outcomes]
 
 
 async def test_two_workers_never_send_one_delivery_twice(

@@ -9,6 +9,7 @@ mentions; each ``validate_<field>`` method hands the candidate to its check in
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime, timezone
 from typing import Any
 
@@ -59,7 +60,11 @@ def _checked(
 
 
 def _optional(
-    slot: str, value: Any, check: Any, dispatcher: CollectingDispatcher, tracker: Tracker
+    slot: str,
+    value: Any,
+    check: Callable[[Any], Any],
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
 ) -> dict[str, Any]:
     """Checks an optional field; "skip" leaves it empty and stops asking for it."""
     if isinstance(value, str) and is_skip(value):

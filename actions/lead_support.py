@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.leads.fields import ALL_LEAD_SLOTS, EDITABLE_FIELDS, FIELDS_BY_SLOT
@@ -68,6 +68,4 @@ def acknowledge_changes(
 
 def cleared_lead_slots() -> list[dict[str, Any]]:
     """SlotSet events that forget every field of the lead in progress."""
-    from rasa_sdk.events import SlotSet
-
     return [SlotSet(slot, None) for slot in ALL_LEAD_SLOTS]

@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 DEFAULT_DATABASE_URL = "sqlite:///var/leads.db"
+DEFAULT_SITE_ORIGINS = ("http://localhost:8000", "http://127.0.0.1:8000")
 
 
 class SettingsError(ValueError):
@@ -59,8 +60,15 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     sales_api_token: str | None = None
     sales_dev_mode: bool = False
-    sales_host: str = "127.0.0.1"
-    sales_port: int = 5056
+    web_host: str = "127.0.0.1"
+    web_port: int = 8000
+    # The sites that embed the chat widget: allowed by CORS on Rasa and the web app.
+    site_origins: tuple[str, ...] = DEFAULT_SITE_ORIGINS
+    # The Rasa server as the visitor's browser reaches it (the widget's serverUrl).
+    chat_server_url: str = "http://localhost:5005"
+    rasa_port: int = 5005
+    actions_port: int = 5055
+    log_dir: Path = Path("build/logs")
     agency_email: str = "hello@agency.example"
     default_phone_region: str | None = None
     webhook: WebhookSettings | None = None
@@ -120,6 +128,21 @@ def _url(env: Mapping[str, str], name: str, schemes: tuple[str, ...]) -> str | N
     if parts.scheme.split("+")[0] not in schemes or not (parts.netloc or parts.path):
         raise SettingsError(f"{name} must be a {' or '.join(schemes)} URL, got {value!r}")
     return value
+
+
+def _origins(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    origins = []
+    for origin in (_text(env, name) or "").split(","):
+        origin = origin.strip().rstrip("/")
+        if not origin:
+            continue
+        parts = urlsplit(origin)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path:
+            raise SettingsError(
+                f"{name} must list origins like https://www.agency.example, got {origin!r}"
+            )
+        origins.append(origin)
+    return tuple(origins)
 
 
 def _webhook(env: Mapping[str, str]) -> WebhookSettings | None:
@@ -183,8 +206,13 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         database_url=_url(env, "DATABASE_URL", ("sqlite", "postgresql")) or DEFAULT_DATABASE_URL,
         sales_api_token=_text(env, "SALES_API_TOKEN"),
         sales_dev_mode=_flag(env, "SALES_DEV_MODE"),
-        sales_host=_text(env, "SALES_HOST") or "127.0.0.1",
-        sales_port=_port(env, "SALES_PORT", 5056),
+        web_host=_text(env, "WEB_HOST") or "127.0.0.1",
+        web_port=_port(env, "WEB_PORT", 8000),
+        site_origins=_origins(env, "SITE_ORIGINS") or DEFAULT_SITE_ORIGINS,
+        chat_server_url=_url(env, "CHAT_SERVER_URL", ("http", "https")) or "http://localhost:5005",
+        rasa_port=_port(env, "RASA_PORT", 5005),
+        actions_port=_port(env, "ACTIONS_PORT", 5055),
+        log_dir=Path(_text(env, "LOG_DIR") or "build/logs"),
         agency_email=_text(env, "AGENCY_EMAIL") or "hello@agency.example",
         default_phone_region=region.upper() if region else None,
         webhook=_webhook(env),

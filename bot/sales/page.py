@@ -1,4 +1,4 @@
-"""The sales inbox page (Blueprint ``site``): ``GET /sales`` and its files under ``/sales/static``.
+"""The sales inbox page (Blueprint ``inbox``): ``GET /sales`` and its files under ``/sales/static``.
 
 The HTML holds no lead data: the script asks for the API token and fetches
 everything from the API, rendering it with DOM APIs only.
@@ -16,9 +16,9 @@ STATIC_DIR = Path(__file__).resolve().with_name("static")
 PAGE_FILE = STATIC_DIR / "inbox.html"
 
 
-def site_blueprint() -> Blueprint:
+def inbox_blueprint() -> Blueprint:
     """The page and its script and style sheet, served by the app itself (no CDN)."""
-    blueprint = Blueprint("site")
+    blueprint = Blueprint("inbox")
     blueprint.add_route(inbox_page, "/sales", methods=["GET"])
     blueprint.static("/sales/static", str(STATIC_DIR), name="static")
     return blueprint

@@ -39,8 +39,9 @@ def test_channels_are_configured_by_environment():
 @pytest.mark.parametrize(
     ("env", "message"),
     [
-        ({"SALES_PORT": "http"}, "SALES_PORT must be a number"),
-        ({"SALES_PORT": "70000"}, "SALES_PORT must be a TCP port"),
+        ({"WEB_PORT": "http"}, "WEB_PORT must be a number"),
+        ({"WEB_PORT": "70000"}, "WEB_PORT must be a TCP port"),
+        ({"SITE_ORIGINS": "agency.example"}, "SITE_ORIGINS must list origins"),
         ({"SALES_DEV_MODE": "maybe"}, "SALES_DEV_MODE must be true or false"),
         ({"DATABASE_URL": "mysql://x/y"}, "DATABASE_URL must be a sqlite or postgresql URL"),
         ({"SALES_WEBHOOK_URL": "https://x.example"}, "SALES_WEBHOOK_SECRET must be set"),

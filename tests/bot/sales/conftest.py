@@ -1,4 +1,4 @@
-"""The sales inbox under test: one real server (``python -m bot.sales``) for the whole package.
+"""The sales inbox under test: one real server (``python -m bot.web``) for the whole package.
 
 Its SQLite lead store is migrated and seeded through ``LeadRepository`` before
 the server starts; tests talk to it over HTTP with httpx. The seeded leads sit
@@ -26,8 +26,8 @@ from sqlalchemy.engine import Engine
 
 from bot.leads.model import LeadStatus, StoredLead, TranscriptTurn
 from bot.leads.store import LeadRepository, Outbox, create_engine_for, upgrade_database
-from bot.sales.app import create_app
 from bot.settings import Settings
+from bot.web.app import create_app
 from tests.bot.leads.conftest import Clock, default_submission
 from tests.conftest import ROOT, free_port
 
@@ -167,16 +167,16 @@ def server_environment(database_url: str, port: int, **overrides: str) -> dict[s
         if not name.startswith(("SALES_", "SMTP_", "SANIC_")) and name != "DATABASE_URL"
     }
     environment.update(
-        DATABASE_URL=database_url, SALES_HOST="127.0.0.1", SALES_PORT=str(port), **overrides
+        DATABASE_URL=database_url, WEB_HOST="127.0.0.1", WEB_PORT=str(port), **overrides
     )
     return environment
 
 
 def start_server(environment: dict[str, str], log: Path) -> subprocess.Popen:
-    """``python -m bot.sales`` in the project root, its output going to ``log``."""
+    """``python -m bot.web`` in the project root, its output going to ``log``."""
     with log.open("wb") as output:
         return subprocess.Popen(
-            [sys.executable, "-m", "bot.sales"],
+            [sys.executable, "-m", "bot.web"],
             cwd=ROOT,
             env=environment,
             stdout=output,

@@ -1,4 +1,4 @@
-"""``python -m bot.sales`` refuses to start without a token, except in dev mode."""
+"""``python -m bot.web`` refuses to start without a token, except in dev mode."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def rename_table(engine: Engine, old: str, new: str) -> None:
 
 def run_briefly(environment: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bot.sales"],
+        [sys.executable, "-m", "bot.web"],
         cwd=ROOT,
         env=environment,
         capture_output=True,

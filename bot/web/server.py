@@ -1,4 +1,4 @@
-"""Runs the sales inbox: ``serve(settings)`` (``python -m bot.sales``, ``bot sales-server``)."""
+"""Runs the web app: ``serve(settings)`` (``python -m bot.web``, ``bot web-server``)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import logging
 import secrets
 from dataclasses import replace
 
-from bot.sales.app import create_app
 from bot.settings import Settings, SettingsError
+from bot.web.app import create_app
 
 TOKEN_BYTES = 32
 MISSING_TOKEN = (
@@ -35,7 +35,7 @@ def with_api_token(settings: Settings) -> Settings:
 
 
 def serve(settings: Settings) -> None:
-    """Serves the sales inbox on ``sales_host:sales_port`` until stopped (one process).
+    """Serves the web app on ``web_host:web_port`` until stopped (one process).
 
     Raises:
         SettingsError: no API token and not in dev mode (nothing is started).
@@ -46,10 +46,11 @@ def serve(settings: Settings) -> None:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     app = create_app(settings)
-    print(f"Sales inbox on http://{settings.sales_host}:{settings.sales_port}/sales", flush=True)
+    base = f"http://{settings.web_host}:{settings.web_port}"
+    print(f"Demo site on {base}/ and the sales inbox on {base}/sales", flush=True)
     app.run(
-        host=settings.sales_host,
-        port=settings.sales_port,
+        host=settings.web_host,
+        port=settings.web_port,
         workers=1,
         access_log=False,
         debug=False,

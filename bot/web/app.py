@@ -1,4 +1,4 @@
-"""The sales inbox's Sanic app: ``create_app(settings)`` lists everything it is made of."""
+"""The web app: ``create_app(settings)`` lists everything it is made of."""
 
 from __future__ import annotations
 
@@ -10,18 +10,19 @@ from sanic import Sanic
 from bot.leads.store import LeadRepository, create_engine_for, upgrade_database
 from bot.sales.api import api_docs_blueprint, leads_blueprint
 from bot.sales.errors import register_error_handlers
-from bot.sales.headers import add_security_headers
-from bot.sales.health import health_blueprint
-from bot.sales.page import site_blueprint
+from bot.sales.page import inbox_blueprint
 from bot.settings import Settings
+from bot.web.headers import add_headers
+from bot.web.health import health_blueprint
+from bot.web.site import site_blueprint
 
-APP_NAME = "sales_inbox"
+APP_NAME = "agency_web"
 # A PATCH body is a status and at most 5000 characters of notes.
 MAX_REQUEST_BYTES = 256 * 1024
 
 
 def create_app(settings: Settings) -> Sanic:
-    """The sales inbox: JSON API, CSV export, page and health check.
+    """The demo site with the chat widget, the sales inbox (API, CSV, page) and health.
 
     Nothing is opened here: the database engine and the repository are made
     when the server starts (``app.ctx.engine``, ``app.ctx.repository``) and
@@ -33,12 +34,13 @@ def create_app(settings: Settings) -> Sanic:
     app.ctx.settings = settings
 
     register_error_handlers(app)
-    app.register_middleware(add_security_headers, "response")
+    app.register_middleware(add_headers, "response")
 
     app.blueprint(health_blueprint())
+    app.blueprint(site_blueprint())
     app.blueprint(leads_blueprint())
     app.blueprint(api_docs_blueprint())
-    app.blueprint(site_blueprint())
+    app.blueprint(inbox_blueprint())
 
     app.register_listener(open_lead_store, "before_server_start")
     app.register_listener(close_lead_store, "after_server_stop")

@@ -1,12 +1,12 @@
-"""``python -m bot.sales``: serves the sales inbox with the settings of the environment."""
+"""``python -m bot.web``: serves the web app with the settings of the environment."""
 
 from __future__ import annotations
 
 import sys
 
 from bot.leads.store import LeadStoreError
-from bot.sales.server import serve
 from bot.settings import SettingsError, load_settings
+from bot.web.server import serve
 
 
 def main() -> int:

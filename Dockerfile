@@ -1,7 +1,8 @@
 # The whole bot in one image: the Rasa server (5005), the action server (5055),
-# the sales inbox (5056) and the lead delivery worker, trained at build time.
+# the web app (8000: demo site, chat widget, sales inbox) and the lead delivery
+# worker, trained at build time.
 # Build: docker build -t agency-bot .
-# Run:   docker run -p 5005:5005 -p 5056:5056 -e SALES_API_TOKEN=... \
+# Run:   docker run -p 5005:5005 -p 8000:8000 -e SALES_API_TOKEN=... \
 #            -v agency-leads:/app/var agency-bot
 FROM python:3.10-slim
 
@@ -10,7 +11,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     TF_CPP_MIN_LOG_LEVEL=2 \
     RASA_TELEMETRY_ENABLED=false \
     SALES_DEV_MODE=false \
-    SALES_HOST=0.0.0.0
+    WEB_HOST=0.0.0.0
 
 RUN apt-get update \
     && apt-get install --yes --no-install-recommends make curl \
@@ -31,5 +32,5 @@ RUN touch .venv/.installed && make train
 
 RUN mkdir -p var
 VOLUME ["/app/var"]
-EXPOSE 5005 5055 5056
-CMD ["scripts/serve.sh"]
+EXPOSE 5005 5055 8000
+CMD [".venv/bin/bot", "run"]

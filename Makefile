@@ -19,7 +19,7 @@ export PYTHONDONTWRITEBYTECODE ?= 1
 # Third-party deprecation notices (pkg_resources, pyparsing, jax) drown the output.
 export PYTHONWARNINGS ?= ignore::DeprecationWarning
 
-.PHONY: help install nlp train run shell validate lint test clean lock
+.PHONY: help install nlp train run shell validate lint browser test clean lock
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -44,11 +44,11 @@ $(MODEL): $(STAMP) $(TRAINING_INPUTS)
 
 train: $(MODEL) ## train the bot if data, domain or config changed
 
-run: $(MODEL) ## set up if needed, train if needed, start the action server (5055) and Rasa (5005)
-	@scripts/serve.sh
+run: $(MODEL) ## set up, train if needed, start Rasa (5005), actions (5055), web app (8000), delivery
+	@$(BIN)/bot run --dev
 
 shell: $(MODEL) ## chat with the bot in the terminal
-	@scripts/serve.sh --shell
+	@$(BIN)/bot run --dev --shell
 
 validate: $(STAMP) $(NLP_PIPELINE) ## rasa data validate; fails on any warning not explained in bot/validation.py
 	$(BIN)/bot validate
@@ -58,7 +58,17 @@ lint: $(STAMP) ## ruff (lint and format) and mypy on bot/ and actions/
 	$(BIN)/ruff format --check bot actions tests
 	$(BIN)/mypy
 
-test: $(MODEL) validate lint ## validate the data, lint, then run the tests against the trained model
+# Browser tests drive Debian's chromium (never a browser Playwright downloads).
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+APT_GET := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get -y -qq --no-install-recommends
+
+browser: ## install Debian's chromium for the browser tests, when it is missing
+	@command -v chromium >/dev/null 2>&1 || { \
+	    echo "Installing Debian's chromium for the browser tests..."; \
+	    $(APT_GET) install chromium >/dev/null 2>&1 || \
+	    { $(SUDO) apt-get update -qq && $(APT_GET) install chromium; }; }
+
+test: $(MODEL) validate lint browser ## validate the data, lint, then run every test, browser tests too
 	$(BIN)/pytest
 
 # Keeps every version already locked and resolves only what is new;

@@ -80,10 +80,34 @@ def _deliver(args: argparse.Namespace) -> int:
     return 0
 
 
-def _sales_server(args: argparse.Namespace) -> int:
-    from bot.sales.__main__ import main as serve_sales
+def _web_server(args: argparse.Namespace) -> int:
+    from bot.web.__main__ import main as serve_web
 
-    return serve_sales()
+    return serve_web()
+
+
+def _run(args: argparse.Namespace) -> int:
+    import asyncio
+    from dataclasses import replace
+
+    from bot import stack
+    from bot.supervisor import Supervisor
+
+    settings = _settings_or_exit()
+    if args.dev and not settings.sales_api_token:
+        settings = replace(settings, sales_dev_mode=True)
+    settings = stack.with_dev_token(settings)
+    if not settings.sales_api_token:
+        raise SystemExit(
+            "error: SALES_API_TOKEN is not set: set it, or use `bot run --dev` on a"
+            " development machine to get a token made up for this run"
+        )
+    _db_upgrade(args)
+    if args.shell:
+        return stack.run_shell(settings, args.model)
+    supervisor = Supervisor(stack.services(settings, args.model), settings.log_dir)
+    ready = stack.ready_message
+    return asyncio.run(supervisor.run(on_ready=lambda seconds: print(ready(settings, seconds))))
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -119,10 +143,23 @@ def make_parser() -> argparse.ArgumentParser:
     )
     deliver.set_defaults(handler=_deliver)
 
-    sales_server = commands.add_parser(
-        "sales-server", help="serve the sales inbox and API (SALES_API_TOKEN required)"
+    run = commands.add_parser(
+        "run", help="start the whole product (make run): Rasa, actions, web app, delivery"
     )
-    sales_server.set_defaults(handler=_sales_server)
+    run.add_argument("--model", type=Path, default=Path("models/agency.tar.gz"))
+    run.add_argument(
+        "--dev", action="store_true", help="without SALES_API_TOKEN, make up a token for this run"
+    )
+    run.add_argument(
+        "--shell", action="store_true", help="chat in this terminal instead (make shell)"
+    )
+    run.set_defaults(handler=_run)
+
+    web_server = commands.add_parser(
+        "web-server",
+        help="serve the demo site with the chat widget and the sales inbox (SALES_API_TOKEN)",
+    )
+    web_server.set_defaults(handler=_web_server)
     return parser
 
 

@@ -1,4 +1,4 @@
-"""`make run`'s script brings up every real server and stops them all on Ctrl-C."""
+"""`make run` (``bot run``) brings up every real server and stops them all on Ctrl-C."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -55,13 +56,13 @@ def served_bot(
 ) -> Iterator[tuple[str, subprocess.Popen, int]]:
     if not MODEL_PATH.exists():
         pytest.fail(f"{MODEL_PATH} is missing: run `make train`")
-    rasa_port, actions_port, sales_port = free_port(), free_port(), free_port()
+    rasa_port, actions_port, web_port = free_port(), free_port(), free_port()
     logs = tmp_path_factory.mktemp("logs")
     env = {
         **os.environ,
         "RASA_PORT": str(rasa_port),
         "ACTIONS_PORT": str(actions_port),
-        "SALES_PORT": str(sales_port),
+        "WEB_PORT": str(web_port),
         "SALES_API_TOKEN": SALES_TOKEN,
         "SALES_WEBHOOK_URL": webhook_receiver[0],
         "SALES_WEBHOOK_SECRET": WEBHOOK_SECRET,
@@ -69,7 +70,7 @@ def served_bot(
         "LOG_DIR": str(logs),
     }
     process = subprocess.Popen(
-        ["scripts/serve.sh"],
+        [sys.executable, "-m", "bot", "run"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -79,7 +80,7 @@ def served_bot(
     )
     try:
         wait_for_line(process, "The bot is up", timeout=240)
-        yield f"http://127.0.0.1:{rasa_port}", process, sales_port
+        yield f"http://127.0.0.1:{rasa_port}", process, web_port
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
@@ -93,11 +94,11 @@ def wait_for_line(process: subprocess.Popen, marker: str, timeout: float) -> Non
     while time.monotonic() < deadline:
         line = process.stdout.readline()
         if not line and process.poll() is not None:
-            pytest.fail("serve.sh exited early:\n" + "".join(seen))
+            pytest.fail("bot run exited early:\n" + "".join(seen))
         seen.append(line)
         if marker in line:
             return
-    pytest.fail(f"serve.sh did not print {marker!r} within {timeout}s:\n" + "".join(seen))
+    pytest.fail(f"bot run did not print {marker!r} within {timeout}s:\n" + "".join(seen))
 
 
 def test_rest_webhook_answers_a_question(served_bot):
@@ -136,7 +137,7 @@ def test_socketio_channel_is_served(served_bot):
 
 
 def test_a_confirmed_lead_reaches_the_sales_api_and_the_webhook(served_bot, webhook_receiver):
-    url, _, sales_port = served_bot
+    url, _, web_port = served_bot
     for message in [
         "we need 3 senior Python developers for 6 months starting ASAP",
         "outstaffing",
@@ -156,7 +157,7 @@ def test_a_confirmed_lead_reaches_the_sales_api_and_the_webhook(served_bot, webh
     assert "within one business day" in reply["text"]
 
     leads = requests.get(
-        f"http://127.0.0.1:{sales_port}/api/leads",
+        f"http://127.0.0.1:{web_port}/api/leads",
         headers={"Authorization": f"Bearer {SALES_TOKEN}"},
         timeout=10,
     ).json()["leads"]
@@ -172,9 +173,9 @@ def test_a_confirmed_lead_reaches_the_sales_api_and_the_webhook(served_bot, webh
 
 
 def test_ctrl_c_stops_every_server(served_bot):
-    url, process, sales_port = served_bot
+    url, process, web_port = served_bot
     os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal sends
     assert process.wait(timeout=30) == 130
-    for stopped in (url, f"http://127.0.0.1:{sales_port}/health"):
+    for stopped in (url, f"http://127.0.0.1:{web_port}/health"):
         with pytest.raises(requests.ConnectionError):
             requests.get(stopped, timeout=2)

@@ -1,0 +1,139 @@
+"""The product's processes, as ``make run`` starts them (``bot run``).
+
+The Rasa server (REST and socket.io channels, CORS for the site origins), the
+action server, the web app (demo site with the widget, sales inbox) and the
+lead delivery worker, each with the health URL the supervisor waits for.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from bot.settings import Settings
+from bot.supervisor import Service
+
+ENDPOINTS_FILE = Path("endpoints.yml")
+CREDENTIALS_FILE = Path("credentials.yml")
+
+
+def with_dev_token(settings: Settings) -> Settings:
+    """In dev mode without ``SALES_API_TOKEN``, a token made up for this run."""
+    if settings.sales_api_token or not settings.sales_dev_mode:
+        return settings
+    return replace(settings, sales_api_token=secrets.token_urlsafe(32))
+
+
+def endpoints_for(settings: Settings, source: Path = ENDPOINTS_FILE) -> Path:
+    """endpoints.yml, pointing at the action server's port (a copy if it is not 5055)."""
+    if settings.actions_port == 5055:
+        return source
+    text = re.sub(r"localhost:5055", f"localhost:{settings.actions_port}", source.read_text())
+    copy = settings.log_dir / "endpoints.yml"
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    copy.write_text(text)
+    return copy
+
+
+def action_server(settings: Settings) -> Service:
+    """The rasa-sdk action server with the project's actions."""
+    return Service(
+        "action server",
+        [
+            sys.executable,
+            "-m",
+            "rasa_sdk",
+            "--actions",
+            "actions",
+            "--port",
+            str(settings.actions_port),
+        ],
+        health_url=f"http://127.0.0.1:{settings.actions_port}/health",
+    )
+
+
+def rasa_server(settings: Settings, model: Path) -> Service:
+    """The Rasa server on the trained model, open to the site origins only."""
+    command = [
+        sys.executable, "-m", "rasa", "run",
+        "--model", str(model),
+        "--port", str(settings.rasa_port),
+        "--credentials", str(CREDENTIALS_FILE),
+        "--endpoints", str(endpoints_for(settings)),
+        "--cors", *settings.site_origins,
+    ]  # fmt: skip
+    return Service("Rasa server", command, health_url=f"http://127.0.0.1:{settings.rasa_port}/")
+
+
+def web_app(settings: Settings) -> Service:
+    """The demo site with the chat widget and the sales inbox."""
+    environment = {"SALES_API_TOKEN": settings.sales_api_token or ""}
+    return Service(
+        "web app",
+        [sys.executable, "-m", "bot", "web-server"],
+        health_url=f"http://127.0.0.1:{settings.web_port}/health",
+        environment=environment,
+    )
+
+
+def delivery_worker() -> Service:
+    """``bot deliver``: sends stored leads to the configured channels."""
+    return Service("delivery worker", [sys.executable, "-m", "bot", "deliver"])
+
+
+def services(settings: Settings, model: Path) -> list[Service]:
+    """Every process of the product, in start order."""
+    return [
+        action_server(settings),
+        web_app(settings),
+        delivery_worker(),
+        rasa_server(settings, model),
+    ]
+
+
+def ready_message(settings: Settings, seconds: float) -> str:
+    """What ``make run`` prints once every service answers."""
+    web = f"http://localhost:{settings.web_port}"
+    rasa = f"http://localhost:{settings.rasa_port}"
+    return f"""
+The bot is up ({seconds:.1f} s).
+  chat:      {web}/  (the demo site with the chat widget)
+  sales:     {web}/sales  (API token: {settings.sales_api_token})
+  REST:      curl -s {rasa}/webhooks/rest/webhook -H 'Content-Type: application/json' \\
+               -d '{{"sender": "me", "message": "What is outstaffing?"}}'
+  terminal:  make shell
+  logs:      {settings.log_dir}/
+Press Ctrl-C to stop."""
+
+
+def run_shell(settings: Settings, model: Path) -> int:
+    """``make shell``: the action server in the background, ``rasa shell`` in this terminal."""
+    server = action_server(settings)
+    settings.log_dir.mkdir(parents=True, exist_ok=True)
+    with (settings.log_dir / "action server.log").open("wb") as log:
+        actions = subprocess.Popen(server.command, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        _wait_until_answering(str(server.health_url), actions)
+        shell = [sys.executable, "-m", "rasa", "shell", "--model", str(model)]
+        return subprocess.call([*shell, "--endpoints", str(endpoints_for(settings))])
+    finally:
+        actions.terminate()
+        actions.wait(timeout=15)
+
+
+def _wait_until_answering(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            httpx.get(url, timeout=1)
+            return
+        except httpx.TransportError:
+            time.sleep(0.25)
+    raise SystemExit(f"error: the action server did not answer at {url}")

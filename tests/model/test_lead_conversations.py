@@ -49,7 +49,7 @@ def text_of(domain: dict[str, Any]) -> Callable[[str], str]:
 
 
 def texts(replies: list[Reply]) -> str:
-    return "\n".join(" ".join(str(reply.get("text", "")).split()) for reply in replies)
+    return "\n".join(" ".join(reply["text"].split()) for reply in replies if reply.get("text"))
 
 
 def test_a_rich_first_message_reaches_the_summary_asking_only_what_is_missing(visitor, text_of):

@@ -1,0 +1,156 @@
+"""The chat widget in a real browser against the real product.
+
+Each test is a visitor in a fresh browser context (own localStorage) on the
+demo site, talking through the widget to the real Rasa server.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import SALES_TOKEN, Stack, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.model]
+ANSWER_TIMEOUT_MS = 20_000
+
+
+def open_chat(page: Any) -> None:
+    page.locator(".launcher").click()
+    page.locator(".panel").wait_for(state="visible")
+
+
+def send(page: Any, text: str) -> None:
+    page.locator(".composer input").fill(text)
+    page.locator(".composer input").press("Enter")
+
+
+def bot_messages(page: Any) -> Any:
+    return page.locator(".message.bot")
+
+
+def wait_for_bot(page: Any, count: int) -> None:
+    expect(bot_messages(page)).to_have_count(count, timeout=ANSWER_TIMEOUT_MS)
+
+
+def test_launcher_shows_an_unread_badge_then_the_greeting_and_starters(page):
+    expect(page.locator(".badge")).to_have_text("1")
+    screenshot(page, "launcher-closed")
+    open_chat(page)
+    expect(page.locator(".badge")).to_be_hidden()
+    expect(bot_messages(page).first).to_contain_text("outsourcing, outstaffing and offshoring")
+    expect(page.locator(".choice")).to_have_count(3)
+    expect(page.locator(".composer input")).to_be_focused()
+
+
+def test_an_faq_gets_its_answer_and_a_quick_reply_works(page):
+    open_chat(page)
+    send(page, "who is the legal employer of an outstaffed developer?")
+    wait_for_bot(page, 2)
+    expect(bot_messages(page).nth(1)).to_contain_text("legal employer")
+    screenshot(page, "faq-answer")
+    page.locator(".message.bot").nth(1).locator(".choice").first.click()
+    wait_for_bot(page, 3)
+    expect(bot_messages(page).nth(2)).to_contain_text("service contract")
+
+
+def test_the_conversation_survives_a_reload_and_navigation(page, product: Stack):
+    open_chat(page)
+    page.locator(".choice", has_text="What is outstaffing?").click()
+    wait_for_bot(page, 2)
+    session = page.evaluate("window.AgencyChat.sessionId()")
+    assert re.fullmatch(
+        r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", session
+    )
+    page.reload()
+    expect(page.locator(".panel")).to_be_visible()  # it stays open as the visitor left it
+    expect(bot_messages(page)).to_have_count(2)
+    page.goto(product.site_url + "/how-we-work")
+    expect(bot_messages(page).nth(1)).to_contain_text("outstaffing")
+    assert page.evaluate("window.AgencyChat.sessionId()") == session
+
+
+def test_start_over_resets_the_conversation(page):
+    open_chat(page)
+    send(page, "what is offshoring")
+    wait_for_bot(page, 2)
+    session = page.evaluate("window.AgencyChat.sessionId()")
+    page.locator(".restart").click()
+    expect(bot_messages(page)).to_have_count(1)
+    expect(page.locator(".message.visitor")).to_have_count(0)
+    assert page.evaluate("window.AgencyChat.sessionId()") != session
+
+
+def test_html_in_a_message_is_shown_as_text_and_runs_nothing(page, page_errors):
+    attack = "<img src=x onerror=alert(1)>"
+    open_chat(page)
+    send(page, attack)
+    wait_for_bot(page, 2)
+    expect(page.locator(".message.visitor")).to_have_text(attack)
+    assert page.locator(".log img").count() == 0
+    assert page_errors == []
+
+
+def test_keyboard_escape_closes_and_focus_returns_to_the_launcher(page):
+    launcher = page.locator(".launcher")
+    expect(launcher).to_have_attribute("aria-expanded", "false")
+    launcher.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".panel")).to_have_attribute("role", "dialog")
+    expect(page.locator(".log")).to_have_attribute("role", "log")
+    page.keyboard.press("Escape")
+    expect(page.locator(".panel")).to_be_hidden()
+    expect(launcher).to_be_focused()
+
+
+def test_a_phone_screen_gets_the_whole_screen(browser, product: Stack):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    page.goto(product.site_url + "/")
+    open_chat(page)
+    box = page.locator(".panel").bounding_box()
+    assert box["width"] == 360
+    assert box["height"] == 740
+    expect(page.locator(".composer input")).to_be_visible()
+    screenshot(page, "phone")
+    context.close()
+
+
+def test_the_server_going_away_is_shown_and_the_chat_recovers(page, product: Stack):
+    open_chat(page)
+    product.stop("rasa")
+    try:
+        send(page, "what is outsourcing")
+        expect(page.locator(".status")).to_contain_text("Can't reach the assistant", timeout=10_000)
+    finally:
+        product.start("rasa")
+    expect(page.locator(".status")).to_be_hidden(timeout=30_000)
+    expect(bot_messages(page).nth(1)).to_contain_text("Outsourcing", timeout=30_000)
+
+
+def test_a_lead_completed_in_the_widget_reaches_the_sales_inbox(page, product: Stack):
+    open_chat(page)
+    send(page, "we need 3 senior Python developers for 6 months starting ASAP")
+    page.locator(".choice:not([disabled])", has_text="Outstaffing").click()
+    expect(bot_messages(page).last).to_contain_text(
+        "Who should our sales team contact", timeout=20_000
+    )
+    send(page, "Browser Tester, Acme Ltd, tester@acme.example")
+    page.locator(".choice:not([disabled])", has_text="Yes, contact me").click()
+    expect(bot_messages(page).last).to_contain_text("Shall I send it?", timeout=20_000)
+    expect(page.locator(".composer input")).to_be_disabled()  # only the buttons answer
+    screenshot(page, "lead-summary")
+    page.locator(".choice:not([disabled])", has_text="Send it").click()
+    expect(bot_messages(page).last).to_contain_text("within one business day", timeout=20_000)
+    expect(page.locator(".composer input")).to_be_enabled()
+
+    inbox = page.context.new_page()
+    inbox.goto(product.site_url + "/sales")
+    inbox.locator("#token").fill(SALES_TOKEN)
+    inbox.locator("#token-form button[type=submit]").click()
+    expect(inbox.locator("#lead-rows")).to_contain_text("Browser Tester", timeout=10_000)
+    inbox.locator("#lead-rows tr", has_text="Browser Tester").first.click()
+    expect(inbox.locator("#lead-fields")).to_contain_text(product.site_url)  # the page it came from

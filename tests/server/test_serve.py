@@ -129,6 +129,26 @@ def test_fallback_reaches_the_action_server_over_http(served_bot):
     assert message["buttons"][-1]["title"] == "Discuss my team needs"
 
 
+def test_rasa_allows_cross_origin_requests_only_from_the_site_origins(served_bot):
+    url, _, _ = served_bot
+    preflight = {
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type",
+    }
+    allowed = requests.options(
+        f"{url}/webhooks/rest/webhook",
+        headers={"Origin": "http://localhost:8000", **preflight},
+        timeout=10,
+    )
+    other = requests.options(
+        f"{url}/webhooks/rest/webhook",
+        headers={"Origin": "https://evil.example", **preflight},
+        timeout=10,
+    )
+    assert allowed.headers.get("Access-Control-Allow-Origin") == "http://localhost:8000"
+    assert "Access-Control-Allow-Origin" not in other.headers
+
+
 def test_socketio_channel_is_served(served_bot):
     url, _, _ = served_bot
     handshake = requests.get(f"{url}/socket.io/?EIO=4&transport=polling", timeout=10)

@@ -94,6 +94,28 @@ def test_html_in_a_message_is_shown_as_text_and_runs_nothing(page, page_errors):
     assert page_errors == []
 
 
+def test_bot_markdown_renders_a_safe_subset_and_never_html(page):
+    rendered = page.evaluate(
+        r"""() => {
+            const box = document.createElement("div");
+            box.append(AgencyChat.renderMarkdown(
+                "**bold** and *it* \\*not\\*\n- one\n- two\n" +
+                "[site](https://agency.example) [bad](javascript:alert(1)) <b>raw</b>"));
+            return {
+                html: box.innerHTML,
+                links: [...box.querySelectorAll("a")].map(a => [a.href, a.target, a.rel]),
+            };
+        }"""
+    )
+    assert "<strong>bold</strong>" in rendered["html"]
+    assert "<em>it</em>" in rendered["html"]
+    assert "*not*" in rendered["html"]
+    assert "<ul><li>one</li><li>two</li></ul>" in rendered["html"]
+    assert rendered["links"] == [["https://agency.example/", "_blank", "noopener noreferrer"]]
+    assert "[bad](javascript:alert(1))" in rendered["html"]
+    assert "&lt;b&gt;raw&lt;/b&gt;" in rendered["html"]
+
+
 def test_keyboard_escape_closes_and_focus_returns_to_the_launcher(page):
     launcher = page.locator(".launcher")
     expect(launcher).to_have_attribute("aria-expanded", "false")

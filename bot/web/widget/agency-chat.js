@@ -381,7 +381,8 @@
     if (state.pending) deliver(); // a message left unsent by the last page
   }
 
-  window.AgencyChat = { config, sessionId: () => state.sessionId };
+  // For hosts and tests: the configuration, the session id, and the renderer.
+  window.AgencyChat = { config, sessionId: () => state.sessionId, renderMarkdown };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();

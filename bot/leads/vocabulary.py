@@ -38,6 +38,9 @@ _SENIORITY_ALIASES = {
     "leads": "lead",
     "principal": "lead",
     "staff": "lead",
+    "mixed": MIXED_SENIORITY,
+    "mix": MIXED_SENIORITY,
+    "a mix": MIXED_SENIORITY,
 }
 
 _ENGAGEMENT_ALIASES = {

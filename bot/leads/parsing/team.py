@@ -112,9 +112,9 @@ def seniority_levels(phrases: Iterable[str], text: str = "") -> tuple[str, ...] 
     gives None.
     """
     levels = {level for phrase in phrases if (level := canonical_seniority(phrase))}
-    if levels:
+    if levels - {MIXED_SENIORITY}:
         return tuple(level for level in SENIORITY_LEVELS if level in levels)
-    if _MIXED.search(text):
+    if MIXED_SENIORITY in levels or _MIXED.search(text):
         return (MIXED_SENIORITY,)
     return None
 

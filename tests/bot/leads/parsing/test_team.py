@@ -92,7 +92,8 @@ def test_team_size_parsers_never_raise(text):
         (["seniors", "juniors"], "", ("junior", "senior")),
         (["mid-level", "lead"], "", ("middle", "lead")),
         ([], "a mix please", ("mixed",)),
-        (["mixed"], "", None),
+        (["mixed"], "", ("mixed",)),
+        (["senior", "mixed"], "", ("senior",)),
         ([], "whatever", None),
     ],
 )

@@ -19,7 +19,7 @@ export PYTHONDONTWRITEBYTECODE ?= 1
 # Third-party deprecation notices (pkg_resources, pyparsing, jax) drown the output.
 export PYTHONWARNINGS ?= ignore::DeprecationWarning
 
-.PHONY: help install nlp train run shell validate lint browser test clean lock
+.PHONY: help install nlp train run shell validate lint browser test bench clean lock
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -54,8 +54,8 @@ validate: $(STAMP) $(NLP_PIPELINE) ## rasa data validate; fails on any warning n
 	$(BIN)/bot validate
 
 lint: $(STAMP) ## ruff (lint and format) and mypy on bot/ and actions/
-	$(BIN)/ruff check bot actions tests
-	$(BIN)/ruff format --check bot actions tests
+	$(BIN)/ruff check bot actions tests bench
+	$(BIN)/ruff format --check bot actions tests bench
 	$(BIN)/mypy
 
 # Browser tests drive Debian's chromium (never a browser Playwright downloads).
@@ -74,6 +74,9 @@ test: $(MODEL) validate lint browser ## validate the data, lint, then run every 
 # Keeps every version already locked and resolves only what is new;
 # `make lock UPGRADE=1` re-resolves everything.
 LOCK_CONSTRAINTS := $(if $(UPGRADE),,$(if $(wildcard requirements.lock),-c requirements.lock))
+
+bench: $(STAMP) $(NLP_PIPELINE) ## print the benchmark figures (knowledge search accuracy and speed)
+	$(BIN)/python -m bench.knowledge
 
 lock: ## resolve requirements.in into requirements.lock (UPGRADE=1 re-resolves all)
 	rm -rf build/lock-venv && $(PYTHON310) -m venv build/lock-venv

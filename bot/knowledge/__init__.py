@@ -1,0 +1,1 @@
+"""Knowledge search: answers from the agency's articles when no intent fits."""

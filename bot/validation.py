@@ -15,8 +15,8 @@ from pathlib import Path
 
 # Warnings the project expects, each with the reason it is harmless.
 EXPLAINED_WARNINGS: dict[str, str] = {
-    r"The utterance 'utter_ask_rephrase' is not used in any story or rule": (
-        "uttered by the custom action action_suggest_topics (actions/faq.py)"
+    r"The utterance 'utter_(ask_rephrase|knowledge_no_more)' is not used in any story or rule": (
+        "uttered by the knowledge actions (actions/faq.py) when the articles have no answer"
     ),
     r"The utterance 'utter_default' is not used in any story or rule": (
         "uttered by Rasa's action_default_fallback when no policy is confident"

@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 DEFAULT_DATABASE_URL = "sqlite:///var/leads.db"
+DEFAULT_TRACKER_STORE_URL = "sqlite:///var/tracker.db"
 DEFAULT_SITE_ORIGINS = ("http://localhost:8000", "http://127.0.0.1:8000")
 
 
@@ -58,6 +59,8 @@ class Settings:
     """The project's settings; build them with :func:`load_settings`."""
 
     database_url: str = DEFAULT_DATABASE_URL
+    # Where Rasa keeps conversations: SQLite, PostgreSQL, or "memory".
+    tracker_store_url: str = DEFAULT_TRACKER_STORE_URL
     sales_api_token: str | None = None
     sales_dev_mode: bool = False
     web_host: str = "127.0.0.1"
@@ -128,6 +131,12 @@ def _url(env: Mapping[str, str], name: str, schemes: tuple[str, ...]) -> str | N
     if parts.scheme.split("+")[0] not in schemes or not (parts.netloc or parts.path):
         raise SettingsError(f"{name} must be a {' or '.join(schemes)} URL, got {value!r}")
     return value
+
+
+def _tracker_store_url(env: Mapping[str, str]) -> str:
+    if _text(env, "TRACKER_STORE_URL") == "memory":
+        return "memory"
+    return _url(env, "TRACKER_STORE_URL", ("sqlite", "postgresql")) or DEFAULT_TRACKER_STORE_URL
 
 
 def _origins(env: Mapping[str, str], name: str) -> tuple[str, ...]:
@@ -204,6 +213,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         raise SettingsError(f"DEFAULT_PHONE_REGION must be a two-letter code, got {region!r}")
     return Settings(
         database_url=_url(env, "DATABASE_URL", ("sqlite", "postgresql")) or DEFAULT_DATABASE_URL,
+        tracker_store_url=_tracker_store_url(env),
         sales_api_token=_text(env, "SALES_API_TOKEN"),
         sales_dev_mode=_flag(env, "SALES_DEV_MODE"),
         web_host=_text(env, "WEB_HOST") or "127.0.0.1",

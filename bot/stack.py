@@ -7,7 +7,6 @@ lead delivery worker, each with the health URL the supervisor waits for.
 
 from __future__ import annotations
 
-import re
 import secrets
 import subprocess
 import sys
@@ -15,10 +14,12 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from bot.settings import Settings
-from bot.supervisor import Service
+import yaml
 
-ENDPOINTS_FILE = Path("endpoints.yml")
+from bot.settings import Settings, sqlite_path
+from bot.supervisor import Service
+from bot.tracker_store import endpoints
+
 CREDENTIALS_FILE = Path("credentials.yml")
 
 
@@ -29,15 +30,15 @@ def with_dev_token(settings: Settings) -> Settings:
     return replace(settings, sales_api_token=secrets.token_urlsafe(32))
 
 
-def endpoints_for(settings: Settings, source: Path = ENDPOINTS_FILE) -> Path:
-    """endpoints.yml, pointing at the action server's port (a copy if it is not 5055)."""
-    if settings.actions_port == 5055:
-        return source
-    text = re.sub(r"localhost:5055", f"localhost:{settings.actions_port}", source.read_text())
-    copy = settings.log_dir / "endpoints.yml"
-    copy.parent.mkdir(parents=True, exist_ok=True)
-    copy.write_text(text)
-    return copy
+def endpoints_for(settings: Settings) -> Path:
+    """The endpoints file for Rasa, written from the settings (action server, tracker store)."""
+    path = settings.log_dir / "endpoints.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(endpoints(settings), sort_keys=False), encoding="utf-8")
+    store = sqlite_path(settings.tracker_store_url)
+    if store is not None:
+        store.parent.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 def action_server(settings: Settings) -> Service:

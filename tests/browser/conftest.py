@@ -112,6 +112,7 @@ def product(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     environment = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("SALES_", "SMTP_"))},
         "DATABASE_URL": f"sqlite:///{folder / 'leads.db'}",
+        "TRACKER_STORE_URL": f"sqlite:///{folder / 'tracker.db'}",
         "SALES_API_TOKEN": SALES_TOKEN,
         "WEB_PORT": str(web_port),
         "RASA_PORT": str(rasa_port),

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import ClassVar
 
 import pytest
@@ -51,13 +53,19 @@ def webhook_receiver() -> Iterator[tuple[str, list[tuple[dict[str, str], bytes]]
 
 
 @pytest.fixture(scope="module")
+def serve_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The logs and databases of the served bot."""
+    return tmp_path_factory.mktemp("served")
+
+
+@pytest.fixture(scope="module")
 def served_bot(
-    tmp_path_factory: pytest.TempPathFactory, webhook_receiver: tuple[str, list]
+    serve_dir: Path, webhook_receiver: tuple[str, list]
 ) -> Iterator[tuple[str, subprocess.Popen, int]]:
     if not MODEL_PATH.exists():
         pytest.fail(f"{MODEL_PATH} is missing: run `make train`")
     rasa_port, actions_port, web_port = free_port(), free_port(), free_port()
-    logs = tmp_path_factory.mktemp("logs")
+    logs = serve_dir
     env = {
         **os.environ,
         "RASA_PORT": str(rasa_port),
@@ -67,6 +75,7 @@ def served_bot(
         "SALES_WEBHOOK_URL": webhook_receiver[0],
         "SALES_WEBHOOK_SECRET": WEBHOOK_SECRET,
         "DATABASE_URL": f"sqlite:///{logs / 'leads.db'}",
+        "TRACKER_STORE_URL": f"sqlite:///{logs / 'tracker.db'}",
         "LOG_DIR": str(logs),
     }
     process = subprocess.Popen(
@@ -190,6 +199,21 @@ def test_a_confirmed_lead_reaches_the_sales_api_and_the_webhook(served_bot, webh
     [(headers, body)] = received
     assert verify_signature(WEBHOOK_SECRET, headers["X-Agency-Signature"], body)
     assert json.loads(body)["lead"]["email"] == "jane@acme.example"
+
+
+def test_conversations_are_kept_in_the_sqlite_tracker_store(served_bot, serve_dir):
+    url, _, _ = served_bot
+    requests.post(
+        f"{url}/webhooks/rest/webhook",
+        json={"sender": "kept-visitor", "message": "hello"},
+        timeout=30,
+    )
+    with sqlite3.connect(serve_dir / "tracker.db") as connection:
+        rows = connection.execute(
+            "SELECT type_name FROM events WHERE sender_id = ?", ("kept-visitor",)
+        ).fetchall()
+    assert ("user",) in rows
+    assert ("bot",) in rows
 
 
 def test_ctrl_c_stops_every_server(served_bot):

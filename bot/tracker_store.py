@@ -1,0 +1,52 @@
+"""Rasa's endpoint configuration from the project's settings.
+
+Rasa reads the action server and the tracker store from ``endpoints.yml``;
+``bot run`` writes that file from the settings, so one environment variable
+(``TRACKER_STORE_URL``) moves conversations from the SQLite default to
+PostgreSQL, and ``ACTIONS_PORT`` moves the action server.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from bot.settings import Settings, SettingsError, sqlite_path
+
+
+def tracker_store_config(url: str) -> dict[str, Any]:
+    """Rasa's ``tracker_store`` section for a database URL (or ``memory``).
+
+    Raises:
+        SettingsError: for a URL that is neither SQLite, PostgreSQL nor ``memory``.
+    """
+    if url == "memory":
+        return {"type": "in_memory"}
+    path = sqlite_path(url)
+    if path is not None:
+        return {"type": "SQL", "dialect": "sqlite", "db": str(path)}
+    parts = urlsplit(url)
+    if parts.scheme.split("+")[0] != "postgresql" or not parts.path.strip("/"):
+        raise SettingsError(
+            f"TRACKER_STORE_URL must be sqlite:///file, postgresql://.../db or memory, got {url!r}"
+        )
+    config: dict[str, Any] = {
+        "type": "SQL",
+        "dialect": "postgresql",
+        "url": parts.hostname or "localhost",
+        "port": parts.port or 5432,
+        "db": parts.path.strip("/"),
+    }
+    if parts.username:
+        config["username"] = unquote(parts.username)
+    if parts.password:
+        config["password"] = unquote(parts.password)
+    return config
+
+
+def endpoints(settings: Settings) -> dict[str, Any]:
+    """The content of the endpoints file ``bot run`` hands to Rasa."""
+    return {
+        "action_endpoint": {"url": f"http://localhost:{settings.actions_port}/webhook"},
+        "tracker_store": tracker_store_config(settings.tracker_store_url),
+    }

@@ -7,7 +7,10 @@ BIN         := $(VENV)/bin
 PYTHON310   := $(shell sh scripts/find-python.sh)
 STAMP       := $(VENV)/.installed
 NLP_PIPELINE := build/spacy/meta.json
-MODEL       := models/agency.tar.gz
+# Stamp of the newest training; the models themselves keep Rasa's timestamped names.
+MODEL       := models/.trained
+VALIDATED   := build/validated.stamp
+KEEP_MODELS ?= 5
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) \
                    $(NLP_PIPELINE) $(wildcard bot/nlu/*.py) bot/faq/topic_model.py
 
@@ -38,11 +41,17 @@ $(NLP_PIPELINE): $(STAMP) bot/nlp/entity_patterns.yml bot/nlp/pipeline.py
 
 nlp: $(NLP_PIPELINE) ## build the spaCy pipeline (entity ruler) from bot/nlp/entity_patterns.yml
 
-$(MODEL): $(STAMP) $(TRAINING_INPUTS)
-	$(BIN)/rasa train --fixed-model-name agency --out models
+$(VALIDATED): $(STAMP) $(TRAINING_INPUTS) bot/validation.py bot/project_checks.py $(wildcard tests/*.yml tests/model/*.yml)
+	$(BIN)/bot validate
 	touch $@
 
-train: $(MODEL) ## train the bot if data, domain or config changed
+# Rasa's cache (.rasa/cache) retrains only the parts whose inputs changed.
+$(MODEL): $(TRAINING_INPUTS) | $(VALIDATED)
+	$(BIN)/rasa train --out models
+	$(BIN)/bot model prune --keep $(KEEP_MODELS)
+	touch $@
+
+train: $(MODEL) ## validate, then train what changed; keeps the newest KEEP_MODELS (5) models
 
 run: $(MODEL) ## set up, train if needed, start Rasa (5005), actions (5055), web app (8000), delivery
 	@$(BIN)/bot run --dev
@@ -50,8 +59,9 @@ run: $(MODEL) ## set up, train if needed, start Rasa (5005), actions (5055), web
 shell: $(MODEL) ## chat with the bot in the terminal
 	@$(BIN)/bot run --dev --shell
 
-validate: $(STAMP) $(NLP_PIPELINE) ## rasa data validate; fails on any warning not explained in bot/validation.py
+validate: $(STAMP) $(NLP_PIPELINE) ## rasa data validate and the project's own checks (bot/validation.py)
 	$(BIN)/bot validate
+	@mkdir -p build && touch $(VALIDATED)
 
 lint: $(STAMP) ## ruff (lint and format) and mypy on bot/ and actions/
 	$(BIN)/ruff check bot actions tests bench
@@ -68,7 +78,7 @@ browser: ## install Debian's chromium for the browser tests, when it is missing
 	    $(APT_GET) install chromium >/dev/null 2>&1 || \
 	    { $(SUDO) apt-get update -qq && $(APT_GET) install chromium; }; }
 
-test: $(MODEL) validate lint browser ## validate the data, lint, then run every test, browser tests too
+test: $(VALIDATED) $(MODEL) lint browser ## validate the data, lint, then run every test, browser tests too
 	$(BIN)/pytest
 
 # Keeps every version already locked and resolves only what is new;

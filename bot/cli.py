@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot.models import DEFAULT_KEEP, MODELS_DIR
 from bot.nlp.pipeline import PATTERNS_FILE, PatternsError, build_and_save
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -32,7 +33,15 @@ def _validate(args: argparse.Namespace) -> int:
         print(f"explained warning: {message}\n    because: {reason}")
     for message in report.unexplained:
         print(f"UNEXPLAINED WARNING: {message}", file=sys.stderr)
-    print("validation: ok" if report.ok else "validation: failed (unexplained warnings)")
+    for problem in report.problems:
+        print(f"PROBLEM: {problem}", file=sys.stderr)
+    if report.ok:
+        print("validation: ok (rasa data validate and the project's checks)")
+    else:
+        print(
+            f"validation: failed ({len(report.unexplained)} unexplained warnings,"
+            f" {len(report.problems)} problems)"
+        )
     return 0 if report.ok else 1
 
 
@@ -86,6 +95,50 @@ def _web_server(args: argparse.Namespace) -> int:
     return serve_web()
 
 
+def _model_list(args: argparse.Namespace) -> int:
+    from bot.models import list_models
+
+    models = list_models(args.models)
+    for position, path in enumerate(models):
+        print(f"{'*' if position == 0 else ' '} {path}")
+    print("* served by `make run`" if models else f"no trained model in {args.models}/")
+    return 0
+
+
+def _model_prune(args: argparse.Namespace) -> int:
+    from bot.models import ModelError, prune
+
+    try:
+        deleted = prune(args.models, args.keep)
+    except ModelError as error:
+        raise SystemExit(f"error: {error}") from None
+    for path in deleted:
+        print(f"deleted {path}")
+    return 0
+
+
+def _model_rollback(args: argparse.Namespace) -> int:
+    from bot.models import ModelError, rollback
+
+    try:
+        retired, served = rollback(args.models)
+    except ModelError as error:
+        raise SystemExit(f"error: {error}") from None
+    print(f"retired {retired}\nnow serving {served} (restart `make run` to load it)")
+    return 0
+
+
+def _serving_model_or_exit(requested: Path | None) -> Path:
+    from bot.models import ModelError, serving_model
+
+    if requested is not None:
+        return requested
+    try:
+        return serving_model()
+    except ModelError as error:
+        raise SystemExit(f"error: {error}") from None
+
+
 def _run(args: argparse.Namespace) -> int:
     import asyncio
     from dataclasses import replace
@@ -94,6 +147,7 @@ def _run(args: argparse.Namespace) -> int:
     from bot.supervisor import Supervisor
 
     settings = _settings_or_exit()
+    model = _serving_model_or_exit(args.model)
     if args.dev and not settings.sales_api_token:
         settings = replace(settings, sales_dev_mode=True)
     settings = stack.with_dev_token(settings)
@@ -104,8 +158,9 @@ def _run(args: argparse.Namespace) -> int:
         )
     _db_upgrade(args)
     if args.shell:
-        return stack.run_shell(settings, args.model)
-    supervisor = Supervisor(stack.services(settings, args.model), settings.log_dir)
+        return stack.run_shell(settings, model)
+    print(f"serving {model}")
+    supervisor = Supervisor(stack.services(settings, model), settings.log_dir)
     ready = stack.ready_message
     return asyncio.run(supervisor.run(on_ready=lambda seconds: print(ready(settings, seconds))))
 
@@ -123,7 +178,8 @@ def make_parser() -> argparse.ArgumentParser:
     build_nlp.set_defaults(handler=_build_nlp)
 
     validate = commands.add_parser(
-        "validate", help="rasa data validate, failing on any warning the project does not explain"
+        "validate",
+        help="rasa data validate (no unexplained warning) and the project's own data checks",
     )
     validate.set_defaults(handler=_validate)
 
@@ -146,7 +202,7 @@ def make_parser() -> argparse.ArgumentParser:
     run = commands.add_parser(
         "run", help="start the whole product (make run): Rasa, actions, web app, delivery"
     )
-    run.add_argument("--model", type=Path, default=Path("models/agency.tar.gz"))
+    run.add_argument("--model", type=Path, help="the model to serve (default: the newest)")
     run.add_argument(
         "--dev", action="store_true", help="without SALES_API_TOKEN, make up a token for this run"
     )
@@ -155,12 +211,29 @@ def make_parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(handler=_run)
 
+    _add_model_commands(commands)
+
     web_server = commands.add_parser(
         "web-server",
         help="serve the demo site with the chat widget and the sales inbox (SALES_API_TOKEN)",
     )
     web_server.set_defaults(handler=_web_server)
     return parser
+
+
+def _add_model_commands(commands: argparse._SubParsersAction) -> None:
+    model = commands.add_parser("model", help="the trained models: list, prune, rollback")
+    model.add_argument("--models", type=Path, default=MODELS_DIR, help="the models directory")
+    model_commands = model.add_subparsers(dest="model_command", required=True)
+    model_commands.add_parser("list", help="the models, newest (served) first").set_defaults(
+        handler=_model_list
+    )
+    prune = model_commands.add_parser("prune", help="delete all but the newest models")
+    prune.add_argument("--keep", type=int, default=DEFAULT_KEEP)
+    prune.set_defaults(handler=_model_prune)
+    model_commands.add_parser(
+        "rollback", help="retire the newest model: the previous one is served"
+    ).set_defaults(handler=_model_rollback)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -17,7 +17,16 @@ import requests
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-MODEL_PATH = ROOT / "models" / "agency.tar.gz"
+
+
+def trained_model() -> Path:
+    """The model ``make run`` serves (the newest); fails the test when there is none."""
+    from bot.models import ModelError, serving_model
+
+    try:
+        return serving_model(ROOT / "models")
+    except ModelError as error:
+        pytest.fail(f"{error} (make test does it)")
 
 
 def load_yaml(relative: str) -> Any:
@@ -106,10 +115,8 @@ def action_server_url(lead_database_url: str) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def agent(event_loop_for_model: asyncio.AbstractEventLoop, action_server_url: str) -> Any:
     """The trained bot loaded in process (Rasa's Agent) with the real action server."""
-    if not MODEL_PATH.exists():
-        pytest.fail(f"{MODEL_PATH} is missing: run `make train` (make test does it)")
     from rasa.core.agent import Agent
     from rasa.utils.endpoints import EndpointConfig
 
     os.chdir(ROOT)  # SpacyNLP loads build/spacy relative to the project root
-    return Agent.load(str(MODEL_PATH), action_endpoint=EndpointConfig(action_server_url))
+    return Agent.load(str(trained_model()), action_endpoint=EndpointConfig(action_server_url))

@@ -25,7 +25,7 @@ import pytest
 from bot import stack
 from bot.settings import load_settings
 from bot.supervisor import Service, log_tail
-from tests.conftest import MODEL_PATH, ROOT, free_port
+from tests.conftest import ROOT, free_port, trained_model
 
 SALES_TOKEN = "browser-test-token"
 SCREENSHOTS = ROOT / "reports" / "screenshots"
@@ -105,8 +105,7 @@ def chromium() -> str:
 @pytest.fixture(scope="module")
 def product(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """Rasa, the action server, the web app and the delivery worker, all real."""
-    if not MODEL_PATH.exists():
-        pytest.fail(f"{MODEL_PATH} is missing: run `make train`")
+    model = trained_model()
     folder = tmp_path_factory.mktemp("stack")
     web_port, rasa_port = free_port(), free_port()
     environment = {
@@ -125,7 +124,7 @@ def product(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     services = {
         "actions": stack.action_server(settings),
         "web": stack.web_app(settings),
-        "rasa": stack.rasa_server(settings, MODEL_PATH),
+        "rasa": stack.rasa_server(settings, model),
     }
     product = Stack(environment, folder, services)
     subprocess.run(

@@ -19,7 +19,7 @@ import pytest
 import requests
 
 from bot.delivery.webhook import verify_signature
-from tests.conftest import MODEL_PATH, ROOT, free_port
+from tests.conftest import ROOT, free_port, trained_model
 
 pytestmark = [pytest.mark.server, pytest.mark.model]
 
@@ -62,8 +62,7 @@ def serve_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def served_bot(
     serve_dir: Path, webhook_receiver: tuple[str, list]
 ) -> Iterator[tuple[str, subprocess.Popen, int]]:
-    if not MODEL_PATH.exists():
-        pytest.fail(f"{MODEL_PATH} is missing: run `make train`")
+    trained_model()  # fails early when there is none; bot run serves it
     rasa_port, actions_port, web_port = free_port(), free_port(), free_port()
     logs = serve_dir
     env = {

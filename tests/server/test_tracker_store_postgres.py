@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, text
 from bot import stack
 from bot.settings import load_settings
 from tests.bot.leads.conftest import scratch_postgres_database
-from tests.conftest import MODEL_PATH, ROOT, free_port
+from tests.conftest import ROOT, free_port, trained_model
 
 pytestmark = [pytest.mark.server, pytest.mark.model]
 
@@ -33,7 +33,7 @@ def tracker_database() -> Iterator[str]:
 
 def start_rasa(environment: dict[str, str], log: Path) -> subprocess.Popen:
     settings = load_settings(environment)
-    service = stack.rasa_server(settings, MODEL_PATH)
+    service = stack.rasa_server(settings, trained_model())
     with log.open("ab") as output:
         process = subprocess.Popen(
             service.command, cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT

@@ -1,5 +1,7 @@
 """``bot validate``: Rasa's data validation with no warning left unexplained.
 
+It then runs the project's own checks (:mod:`bot.project_checks`).
+
 ``rasa data validate --fail-on-warnings`` cannot tell a real problem from a
 warning the project expects (a response that a custom action utters is "not
 used in any story"). This runs the same validation, records every warning,
@@ -12,6 +14,8 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from bot.project_checks import load_project, run_checks
 
 # Warnings the project expects, each with the reason it is harmless.
 EXPLAINED_WARNINGS: dict[str, str] = {
@@ -57,11 +61,13 @@ class ValidationReport:
 
     explained: list[tuple[str, str]] = field(default_factory=list)
     unexplained: list[str] = field(default_factory=list)
+    # What the project's own checks (bot/project_checks.py) found.
+    problems: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        """True when every warning is explained."""
-        return not self.unexplained
+        """True when every warning is explained and the project's checks pass."""
+        return not self.unexplained and not self.problems
 
 
 def classify(
@@ -81,7 +87,7 @@ def classify(
 
 
 def validate_project(root: Path = Path(".")) -> ValidationReport:
-    """Runs Rasa's validation of domain, NLU data and stories under ``root``.
+    """Runs Rasa's validation of domain, NLU data and stories, then the project's checks.
 
     Raises:
         SystemExit: when Rasa itself finds errors (it exits with a message).
@@ -98,4 +104,6 @@ def validate_project(root: Path = Path(".")) -> ValidationReport:
         warnings.simplefilter("always")
         validate_files(fail_on_warnings=False, max_history=None, importer=importer)
     messages = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
-    return classify(messages)
+    report = classify(messages)
+    report.problems = run_checks(load_project(root))
+    return report

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bot.models import DEFAULT_KEEP, MODELS_DIR
 from bot.nlp.pipeline import PATTERNS_FILE, PatternsError, build_and_save
+from bot.review.cli import add_review_commands
 from bot.settings import Settings, SettingsError, load_settings
 
 DEFAULT_PIPELINE_DIR = Path("build/spacy")
@@ -212,6 +213,7 @@ def make_parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=_run)
 
     _add_model_commands(commands)
+    add_review_commands(commands)
 
     web_server = commands.add_parser(
         "web-server",

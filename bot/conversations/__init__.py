@@ -1,0 +1,1 @@
+"""Real conversations, read from Rasa's SQL tracker store: review and counts."""

@@ -96,6 +96,26 @@ def _web_server(args: argparse.Namespace) -> int:
     return serve_web()
 
 
+def _stats(args: argparse.Namespace) -> int:
+    import json
+    from datetime import datetime, timezone
+
+    from bot.conversations.events import TrackerStoreError
+    from bot.conversations.period import PeriodError, parse_period
+    from bot.conversations.stats import format_table, gather_stats
+    from bot.leads.store import LeadStoreError
+
+    settings = _settings_or_exit()
+    try:
+        period = parse_period(args.since, args.until, datetime.now(timezone.utc).date())
+        stats = gather_stats(settings, period)
+    except (PeriodError, TrackerStoreError, LeadStoreError, SettingsError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(json.dumps(stats.to_dict(), indent=2) if args.json else format_table(stats))
+    return 0
+
+
 def _model_list(args: argparse.Namespace) -> int:
     from bot.models import list_models
 
@@ -213,6 +233,7 @@ def make_parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=_run)
 
     _add_model_commands(commands)
+    _add_stats_command(commands)
     add_review_commands(commands)
 
     web_server = commands.add_parser(
@@ -236,6 +257,18 @@ def _add_model_commands(commands: argparse._SubParsersAction) -> None:
     model_commands.add_parser(
         "rollback", help="retire the newest model: the previous one is served"
     ).set_defaults(handler=_model_rollback)
+
+
+def _add_stats_command(commands: argparse._SubParsersAction) -> None:
+    stats = commands.add_parser(
+        "stats", help="conversation counts for the team: answers, lead forms, leads per day"
+    )
+    stats.add_argument(
+        "--since", metavar="DATE", help="first day (UTC), e.g. 2024-05-01; default: 30 days"
+    )
+    stats.add_argument("--until", metavar="DATE", help="last day (UTC), included; default: today")
+    stats.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    stats.set_defaults(handler=_stats)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

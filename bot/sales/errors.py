@@ -17,6 +17,7 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.conversations.events import TrackerStoreError
 from bot.leads.store import LeadNotFound, LeadStoreError
 from bot.sales.auth import AuthenticationError
 from bot.sales.params import (
@@ -46,6 +47,7 @@ def register_error_handlers(app: Sanic) -> None:
         AuthenticationError: unauthorized,
         LeadNotFound: lead_not_found,
         LeadStoreError: database_unavailable,
+        TrackerStoreError: tracker_store_unavailable,
         SanicException: sanic_error,
         Exception: internal_error,
     }
@@ -75,6 +77,19 @@ def database_unavailable(request: Request, error: LeadStoreError) -> HTTPRespons
     """503: the lead store failed; the details go to the log, not to the client."""
     logger.error("lead store failed on %s %s: %s", request.method, request.path, error)
     return error_response(503, "database_unavailable", "the lead database is not available")
+
+
+def tracker_store_unavailable(request: Request, error: TrackerStoreError) -> HTTPResponse:
+    """503: Rasa's tracker store keeps nothing to read, or failed.
+
+    Why nothing is kept (``memory``, no SQLite file yet) is told; a database
+    failure goes to the log, not to the client.
+    """
+    message = str(error)
+    if error.__cause__ is not None:  # a database error, with its details
+        logger.error("tracker store failed on %s %s: %s", request.method, request.path, error)
+        message = "the tracker store is not available"
+    return error_response(503, "tracker_store_unavailable", message)
 
 
 def sanic_error(request: Request, error: SanicException) -> HTTPResponse:

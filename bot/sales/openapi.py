@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from bot.conversations.period import MAX_PERIOD_DAYS
 from bot.sales.csv_export import COLUMNS, MAX_ROWS
 from bot.sales.params import (
     CHANGEABLE_FIELDS,
@@ -44,6 +45,13 @@ def _object(properties: dict[str, Any], **extra: Any) -> dict[str, Any]:
 
 
 _TIME = _text(format="date-time")
+_COUNT = {"type": "integer", "minimum": 0}
+_RATE = {"type": "number", "minimum": 0, "maximum": 1, "nullable": True}
+
+
+def _counted(description: str) -> dict[str, Any]:
+    return {**_COUNT, "description": description}
+
 
 _SCHEMAS: dict[str, Any] = {
     "LeadStatus": {"type": "string", "enum": list(STATUSES)},
@@ -122,6 +130,33 @@ _SCHEMAS: dict[str, Any] = {
     "Error": _object(
         {"error": _object({"code": _text(example="invalid_request"), "message": _text()})}
     ),
+    "DayCount": _object({"date": _text(format="date"), "count": _COUNT}),
+    "ConversationStats": _object(
+        {
+            "since": _text(format="date"),
+            "until": _text(format="date"),
+            "conversations": _counted("Visitors (sender ids) who sent at least one message."),
+            "messages": _counted("Messages the visitors sent, typed or by a button."),
+            "fallbacks": _counted(
+                "Messages the bot could not answer: Rasa's fallback, or no article section found."
+            ),
+            "fallback_rate": _RATE,
+            "knowledge_answers": _counted("Messages answered with a section of the articles."),
+            "knowledge_answer_rate": _RATE,
+            "forms_started": _counted(
+                "Lead forms started (reopened to change a detail of the same lead: not counted)."
+            ),
+            "forms_completed": _counted("Lead forms that ended with the lead stored."),
+            "forms_cancelled": _counted("Lead forms cancelled by the visitor."),
+            "leads": _counted("Leads created (the lead store)."),
+            "leads_per_day": _list_of(_ref("schemas", "DayCount")),
+        },
+        description=(
+            "Counts over whole UTC days, since and until included; rates are shares of "
+            "messages, rounded to 4 places, null without messages. leads_per_day lists "
+            "every day of the period, oldest first."
+        ),
+    ),
 }
 
 
@@ -136,6 +171,7 @@ def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any
 
 
 _DATE_OR_TIME = {"type": "string", "example": "2024-05-02"}
+_DAY = {"type": "string", "format": "date", "example": "2024-05-02"}
 
 _PARAMETERS: dict[str, Any] = {
     "status": _query("status", _ref("schemas", "LeadStatus"), "Only leads with this status."),
@@ -161,6 +197,17 @@ _PARAMETERS: dict[str, Any] = {
         {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0},
         "Skip this many matching leads first.",
     ),
+    "since": _query(
+        "since",
+        _DAY,
+        "The first day counted (UTC), an ISO-8601 date. Default: 29 days before until.",
+    ),
+    "until": _query(
+        "until",
+        _DAY,
+        f"The last day counted (UTC), included. Default: today. At most {MAX_PERIOD_DAYS} "
+        "days from since.",
+    ),
     "lead_id": {
         "name": "lead_id",
         "in": "path",
@@ -185,6 +232,11 @@ _RESPONSES: dict[str, Any] = {
     ),
     "LeadNotFound": _error("No lead has this id."),
     "DatabaseUnavailable": _error("The lead database did not answer."),
+    "StatsUnavailable": _error(
+        "tracker_store_unavailable: Rasa's tracker store keeps no conversation "
+        "(TRACKER_STORE_URL=memory, or Rasa has not written its SQLite file yet) or did "
+        "not answer; database_unavailable: the lead database did not answer."
+    ),
     "InternalError": _error("The server failed; the error is logged."),
 }
 
@@ -253,6 +305,16 @@ _PATHS: dict[str, Any] = {
             requestBody={"required": True, "content": _json(_ref("schemas", "LeadChanges"))},
         ),
     },
+    "/api/stats": {
+        "get": _operation(
+            "Count conversations, answers, lead forms and leads per day",
+            _ok("The counts of the period.", "ConversationStats"),
+            errors=("InvalidRequest",),
+            operationId="getStats",
+            parameters=[_ref("parameters", "since"), _ref("parameters", "until")],
+            description="Conversations come from Rasa's tracker store, leads from the lead store.",
+        )
+    },
     "/api/openapi.json": {
         "get": {
             "summary": "This description of the API",
@@ -270,6 +332,8 @@ _PATHS["/api/leads/{lead_id}"]["patch"]["responses"].update(
         "415": _error("The body is not declared as application/json."),
     }
 )
+
+_PATHS["/api/stats"]["get"]["responses"]["503"] = _ref("responses", "StatsUnavailable")
 
 _DOCUMENT: dict[str, Any] = {
     "openapi": OPENAPI_VERSION,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
+from bot.conversations.period import Period, PeriodError, parse_period
 from bot.leads.model import LeadStatus
 
 STATUSES: tuple[str, ...] = tuple(status.value for status in LeadStatus)
@@ -25,6 +26,7 @@ MAX_NOTES_LENGTH = 5000
 FILTER_PARAMETERS = ("status", "created_from", "created_to")
 PAGE_PARAMETERS = ("limit", "offset")
 CHANGEABLE_FIELDS = ("status", "notes")
+STATS_PARAMETERS = ("since", "until")
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DIGITS = re.compile(r"[0-9]{1,10}")
@@ -112,6 +114,20 @@ def parse_lead_filters(query: Query) -> LeadFilters:
         InvalidRequestError: an unknown, repeated, empty or unusable parameter.
     """
     return _filters(_single_values(query, FILTER_PARAMETERS))
+
+
+def parse_stats_period(query: Query, today: date) -> Period:
+    """The ``since`` and ``until`` dates of ``GET /api/stats`` (default: the 30 days to today).
+
+    Raises:
+        InvalidRequestError: an unknown, repeated or empty parameter, a value that
+            is not an ISO date, ``until`` before ``since``, or more than 366 days.
+    """
+    values = _single_values(query, STATS_PARAMETERS)
+    try:
+        return parse_period(values.get("since"), values.get("until"), today)
+    except PeriodError as error:
+        raise InvalidRequestError(str(error)) from None
 
 
 def parse_status(name: str, value: object) -> LeadStatus:

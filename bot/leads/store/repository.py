@@ -245,6 +245,23 @@ class LeadRepository:
         with store_errors("count leads"), self._engine.connect() as connection:
             return int(connection.execute(query).scalar_one())
 
+    def creation_times(
+        self, *, created_from: datetime | None = None, created_to: datetime | None = None
+    ) -> builtins.list[datetime]:
+        """When each lead created in the period was created, oldest first (for counts per day).
+
+        Raises:
+            ValueError: a naive datetime.
+            LeadStoreError: the database failed.
+        """
+        query = (
+            select(leads.c.created_at)
+            .where(*_filters(None, created_from, created_to))
+            .order_by(leads.c.created_at)
+        )
+        with store_errors("read when leads were created"), self._engine.connect() as connection:
+            return builtins.list(connection.execute(query).scalars())
+
     def update(
         self, lead_id: int, *, status: LeadStatus | None = None, notes: str | None = None
     ) -> StoredLead:

@@ -93,6 +93,19 @@ def test_created_from_is_inclusive_and_created_to_exclusive(
     assert repository.count(created_to=START) == 0
 
 
+def test_creation_times_are_the_windows_leads_oldest_first_in_utc(
+    repository: LeadRepository, clock: Clock, make_submission: MakeSubmission
+) -> None:
+    submit_leads(repository, clock, make_submission, 4)  # at START + 0h, 1h, 2h, 3h
+    window = {"created_from": START + timedelta(hours=1), "created_to": START + timedelta(hours=3)}
+
+    times = repository.creation_times(**window)
+
+    assert times == [START + timedelta(hours=1), START + timedelta(hours=2)]
+    assert all(moment.utcoffset() == timedelta(0) for moment in times)
+    assert len(repository.creation_times()) == 4
+
+
 def test_time_filters_compare_instants_across_time_zones(
     repository: LeadRepository, clock: Clock, make_submission: MakeSubmission
 ) -> None:

@@ -160,15 +160,24 @@ def fresh_lead(lead_store: tuple[str, Engine]) -> StoredLead:
 
 
 def server_environment(database_url: str, port: int, **overrides: str) -> dict[str, str]:
-    """The environment of a sales server on ``port``: no delivery, no dev mode, no token."""
+    """The environment of a sales server on ``port``: no delivery, no dev mode, no token.
+
+    Its tracker store is ``memory`` unless ``TRACKER_STORE_URL`` is overridden,
+    so that no test reads the conversations of the checkout's ``var/``.
+    """
     environment = {
         name: value
         for name, value in os.environ.items()
-        if not name.startswith(("SALES_", "SMTP_", "SANIC_")) and name != "DATABASE_URL"
+        if not name.startswith(("SALES_", "SMTP_", "SANIC_"))
+        and name not in ("DATABASE_URL", "TRACKER_STORE_URL")
     }
     environment.update(
-        DATABASE_URL=database_url, WEB_HOST="127.0.0.1", WEB_PORT=str(port), **overrides
+        DATABASE_URL=database_url,
+        TRACKER_STORE_URL="memory",
+        WEB_HOST="127.0.0.1",
+        WEB_PORT=str(port),
     )
+    environment.update(overrides)
     return environment
 
 

@@ -11,6 +11,8 @@ NLP_PIPELINE := build/spacy/meta.json
 MODEL       := models/.trained
 VALIDATED   := build/validated.stamp
 KEEP_MODELS ?= 5
+# How far an intent's F1 may fall below tests/model/f1_baseline.yml (make evaluate).
+F1_MARGIN   ?= 0.05
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) \
                    $(NLP_PIPELINE) $(wildcard bot/nlu/*.py) bot/faq/topic_model.py
 
@@ -22,7 +24,7 @@ export PYTHONDONTWRITEBYTECODE ?= 1
 # Third-party deprecation notices (pkg_resources, pyparsing, jax) drown the output.
 export PYTHONWARNINGS ?= ignore::DeprecationWarning
 
-.PHONY: help install nlp train run shell validate lint browser test bench clean lock
+.PHONY: help install nlp train run shell validate lint browser test evaluate bench clean lock
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -81,12 +83,16 @@ browser: ## install Debian's chromium for the browser tests, when it is missing
 test: $(VALIDATED) $(MODEL) lint browser ## validate the data, lint, then run every test, browser tests too
 	$(BIN)/pytest
 
+evaluate: $(MODEL) ## cross-validate the NLU, run the test stories: reports/evaluation/, F1 baseline check
+	$(BIN)/bot evaluate --margin $(F1_MARGIN)
+
 # Keeps every version already locked and resolves only what is new;
 # `make lock UPGRADE=1` re-resolves everything.
 LOCK_CONSTRAINTS := $(if $(UPGRADE),,$(if $(wildcard requirements.lock),-c requirements.lock))
 
-bench: $(STAMP) $(NLP_PIPELINE) ## print the benchmark figures (knowledge search accuracy and speed)
+bench: $(STAMP) $(NLP_PIPELINE) ## print the benchmark figures (knowledge search, training times)
 	$(BIN)/python -m bench.knowledge
+	$(BIN)/python -m bench.training
 
 lock: ## resolve requirements.in into requirements.lock (UPGRADE=1 re-resolves all)
 	rm -rf build/lock-venv && $(PYTHON310) -m venv build/lock-venv

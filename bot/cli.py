@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot.evaluation.cli import add_evaluation_commands
 from bot.models import DEFAULT_KEEP, MODELS_DIR
 from bot.nlp.pipeline import PATTERNS_FILE, PatternsError, build_and_save
 from bot.review.cli import add_review_commands
@@ -235,6 +236,7 @@ def make_parser() -> argparse.ArgumentParser:
     _add_model_commands(commands)
     _add_stats_command(commands)
     add_review_commands(commands)
+    add_evaluation_commands(commands)
 
     web_server = commands.add_parser(
         "web-server",

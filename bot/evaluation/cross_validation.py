@@ -18,7 +18,7 @@ import io
 import os
 import tempfile
 import warnings
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -77,19 +77,20 @@ def make_folds(data: TrainingData, folds: int, seed: int) -> list[Fold]:
         for example in examples
     ]
 
-    def part(keep: Callable[[int], bool]) -> TrainingData:
+    def part(fold: int, held_out: bool) -> TrainingData:
         return TrainingData(
-            training_examples=[e for e, n in zip(examples, assigned, strict=True) if keep(n)],
+            training_examples=[
+                example
+                for example, number in zip(examples, assigned, strict=True)
+                if (number == fold) == held_out
+            ],
             entity_synonyms=data.entity_synonyms,
             regex_features=data.regex_features,
             lookup_tables=data.lookup_tables,
             responses=data.responses,
         )
 
-    return [
-        Fold(number, part(lambda n, k=number: n != k), part(lambda n, k=number: n == k))
-        for number in range(1, folds + 1)
-    ]
+    return [Fold(number, part(number, False), part(number, True)) for number in range(1, folds + 1)]
 
 
 def evaluate_fold(fold: Fold, config: Path, workdir: Path) -> list[Prediction]:

@@ -42,13 +42,13 @@ def endpoints_for(settings: Settings) -> Path:
 
 
 def action_server(settings: Settings) -> Service:
-    """The rasa-sdk action server with the project's actions."""
+    """The rasa-sdk action server with the project's actions (:mod:`bot.action_server`)."""
     return Service(
         "action server",
         [
             sys.executable,
             "-m",
-            "rasa_sdk",
+            "bot.action_server",
             "--actions",
             "actions",
             "--port",

@@ -98,7 +98,7 @@ def action_server_url(lead_database_url: str) -> Iterator[str]:
     for name in ("SALES_WEBHOOK_URL", "SMTP_HOST"):  # no delivery from tests
         environment.pop(name, None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+        [sys.executable, "-m", "bot.action_server", "--actions", "actions", "--port", str(port)],
         cwd=ROOT,
         env=environment,
         stdout=subprocess.DEVNULL,

@@ -59,9 +59,9 @@ def action_server(settings: Settings) -> Service:
 
 
 def rasa_server(settings: Settings, model: Path) -> Service:
-    """The Rasa server on the trained model, open to the site origins only."""
+    """The Rasa server (:mod:`bot.rasa_server`) on the model, open to the site origins only."""
     command = [
-        sys.executable, "-m", "rasa", "run",
+        sys.executable, "-m", "bot.rasa_server", "run",
         "--model", str(model),
         "--port", str(settings.rasa_port),
         "--credentials", str(CREDENTIALS_FILE),
@@ -120,7 +120,7 @@ def run_shell(settings: Settings, model: Path) -> int:
         actions = subprocess.Popen(server.command, stdout=log, stderr=subprocess.STDOUT)
     try:
         _wait_until_answering(str(server.health_url), actions)
-        shell = [sys.executable, "-m", "rasa", "shell", "--model", str(model)]
+        shell = [sys.executable, "-m", "bot.rasa_server", "shell", "--model", str(model)]
         return subprocess.call([*shell, "--endpoints", str(endpoints_for(settings))])
     finally:
         actions.terminate()

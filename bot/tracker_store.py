@@ -13,6 +13,8 @@ from urllib.parse import unquote, urlsplit
 
 from bot.settings import Settings, SettingsError, sqlite_path
 
+SQLITE_STORE = "bot.sqlite_tracker_store.SQLiteTrackerStore"
+
 
 def tracker_store_config(url: str) -> dict[str, Any]:
     """Rasa's ``tracker_store`` section for a database URL (or ``memory``).
@@ -23,8 +25,8 @@ def tracker_store_config(url: str) -> dict[str, Any]:
     if url == "memory":
         return {"type": "in_memory"}
     path = sqlite_path(url)
-    if path is not None:
-        return {"type": "SQL", "dialect": "sqlite", "db": str(path)}
+    if path is not None:  # Rasa's SQL store with pooled connections and WAL
+        return {"type": SQLITE_STORE, "db": str(path)}
     parts = urlsplit(url)
     if parts.scheme.split("+")[0] != "postgresql" or not parts.path.strip("/"):
         raise SettingsError(
@@ -47,6 +49,7 @@ def tracker_store_config(url: str) -> dict[str, Any]:
 def endpoints(settings: Settings) -> dict[str, Any]:
     """The content of the endpoints file ``bot run`` hands to Rasa."""
     return {
-        "action_endpoint": {"url": f"http://localhost:{settings.actions_port}/webhook"},
+        # 127.0.0.1, not localhost: Rasa resolves the name again for every action call.
+        "action_endpoint": {"url": f"http://127.0.0.1:{settings.actions_port}/webhook"},
         "tracker_store": tracker_store_config(settings.tracker_store_url),
     }

@@ -11,8 +11,7 @@ from bot.tracker_store import endpoints, tracker_store_config
 def test_the_default_keeps_conversations_in_a_sqlite_file():
     settings = load_settings({})
     assert tracker_store_config(settings.tracker_store_url) == {
-        "type": "SQL",
-        "dialect": "sqlite",
+        "type": "bot.sqlite_tracker_store.SQLiteTrackerStore",
         "db": "var/tracker.db",
     }
 
@@ -43,4 +42,4 @@ def test_an_unusable_url_is_refused(url):
 
 def test_the_endpoints_point_at_the_configured_action_server_port():
     settings = Settings(actions_port=6000)
-    assert endpoints(settings)["action_endpoint"]["url"] == "http://localhost:6000/webhook"
+    assert endpoints(settings)["action_endpoint"]["url"] == "http://127.0.0.1:6000/webhook"

@@ -6,7 +6,11 @@ import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
 
-from bot.rasa_server import use_compiled_action_schema, validate_action_result
+from bot.rasa_server import (
+    remember_event_types,
+    use_compiled_action_schema,
+    validate_action_result,
+)
 
 VALID = {
     "events": [
@@ -44,3 +48,23 @@ def test_rasa_uses_the_compiled_check_once_installed(monkeypatch):
     monkeypatch.setattr(RemoteAction, "_validate_action_result", original)  # restored afterwards
     use_compiled_action_schema()
     assert RemoteAction._validate_action_result is validate_action_result
+
+
+def test_remembered_event_types_resolve_as_rasas_scan(monkeypatch):
+    from rasa.shared.core.events import Event, UserUttered
+    from rasa.shared.utils.common import all_subclasses
+
+    original = Event.__dict__["resolve_by_type"]
+    monkeypatch.setattr(Event, "resolve_by_type", original)  # restored afterwards
+    scan = Event.resolve_by_type
+    remember_event_types()
+    remember_event_types()  # twice is once
+    assert Event.resolve_by_type is not scan
+    for event_class in all_subclasses(Event):
+        name = event_class.type_name
+        assert Event.resolve_by_type(name) is scan(name)
+        assert Event.resolve_by_type(name) is scan(name)  # now from memory
+    assert Event.resolve_by_type("topic") is None
+    assert Event.resolve_by_type("no such event", UserUttered) is UserUttered
+    with pytest.raises(ValueError, match="Unknown event name 'no such event'"):
+        Event.resolve_by_type("no such event")

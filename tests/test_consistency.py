@@ -145,3 +145,24 @@ def test_every_response_the_actions_name_exists(domain):
     named = set(re.findall(r'"(utter_[a-z_]+)"', source))
     assert named, "no response names found in actions/"
     assert named <= set(domain["responses"]), sorted(named - set(domain["responses"]))
+
+
+def test_every_engagement_model_button_names_a_model_the_form_accepts(domain):
+    import json
+    import re
+
+    from bot.leads.checks import check_engagement_model
+    from bot.leads.vocabulary import canonical_engagement_model
+
+    payloads = [
+        button["payload"]
+        for variants in domain["responses"].values()
+        for button in variants[0].get("buttons", [])
+        if "engagement_model" in button["payload"]
+    ]
+    assert payloads
+    for payload in payloads:
+        entities = json.loads(re.sub(r"^/\w+", "", payload).replace("{{", "{").replace("}}", "}"))
+        value = entities["engagement_model"]
+        assert canonical_engagement_model(value) == value, payload
+        assert check_engagement_model(value) == value, payload

@@ -186,8 +186,13 @@ def canonical_seniority(phrase: str) -> str | None:
 
 
 def canonical_engagement_model(phrase: str) -> str | None:
-    """``"staff augmentation"`` -> ``"outstaffing"``; None when unknown."""
-    return _ENGAGEMENT_ALIASES.get(_key(phrase))
+    """``"staff augmentation"`` -> ``"outstaffing"``; None when unknown.
+
+    The canonical names themselves (``offshore_team``, sent by the form's
+    buttons) are known too.
+    """
+    key = _key(phrase)
+    return key if key in ENGAGEMENT_MODELS else _ENGAGEMENT_ALIASES.get(key)
 
 
 def canonical_role(phrase: str) -> str:

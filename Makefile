@@ -90,9 +90,9 @@ evaluate: $(MODEL) ## cross-validate the NLU, run the test stories: reports/eval
 # `make lock UPGRADE=1` re-resolves everything.
 LOCK_CONSTRAINTS := $(if $(UPGRADE),,$(if $(wildcard requirements.lock),-c requirements.lock))
 
-bench: $(STAMP) $(NLP_PIPELINE) ## print the benchmark figures (knowledge search, training times)
+bench: $(STAMP) $(NLP_PIPELINE) ## knowledge search figures; ours vs a rasa init peer: latency, memory, training (reports/bench.md)
 	$(BIN)/python -m bench.knowledge
-	$(BIN)/python -m bench.training
+	$(BIN)/python -m bench.serving
 
 lock: ## resolve requirements.in into requirements.lock (UPGRADE=1 re-resolves all)
 	rm -rf build/lock-venv && $(PYTHON310) -m venv build/lock-venv

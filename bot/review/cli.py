@@ -76,6 +76,14 @@ def _pull(args: argparse.Namespace) -> int:
     return 0
 
 
+def _intent_names(domain: dict) -> set[str]:
+    """The domain's intents, listed by name or as ``{name: properties}``."""
+    return {
+        entry if isinstance(entry, str) else next(iter(entry))
+        for entry in domain.get("intents") or []
+    }
+
+
 def _apply(args: argparse.Namespace) -> int:
     import yaml
 
@@ -90,7 +98,7 @@ def _apply(args: argparse.Namespace) -> int:
             for path in sorted(DATA_DIR.glob("*.yml"))
             if "nlu" in (yaml.safe_load(path.read_text(encoding="utf-8")) or {})
         ]
-        result = merge_accepted(decisions, nlu_files, set(domain.get("intents") or []))
+        result = merge_accepted(decisions, nlu_files, _intent_names(domain))
     except (OSError, ReviewFileError) as error:
         raise SystemExit(f"error: {error}") from None
     for intent, text in result.added:

@@ -72,8 +72,14 @@ def insert_examples(content: str, intent: str, examples: Iterable[str]) -> str |
 
 
 def append_intent(content: str, intent: str, examples: Iterable[str]) -> str:
-    """``content`` with a new intent block at its end."""
-    block = [f"- intent: {intent}\n", "  examples: |\n", *(f"    - {text}\n" for text in examples)]
+    """``content`` with a new intent block at its end, indented like the file's others."""
+    existing = re.search(r"^( *)- intent:", content, flags=re.MULTILINE)
+    indent = existing.group(1) if existing else ""
+    block = [
+        f"{indent}- intent: {intent}\n",
+        f"{indent}  examples: |\n",
+        *(f"{indent}    - {text}\n" for text in examples),
+    ]
     separator = "" if not content or content.endswith("\n") else "\n"
     return content + separator + "".join(block)
 

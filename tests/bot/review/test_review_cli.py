@@ -148,3 +148,18 @@ def test_review_of_a_memory_tracker_store_is_a_clear_error(monkeypatch):
     monkeypatch.setenv("TRACKER_STORE_URL", "memory")
     with pytest.raises(SystemExit, match="'memory': no conversation is kept"):
         main(["review"])
+
+
+def test_apply_knows_intents_listed_with_properties(project):
+    domain = project / "domain.yml"
+    domain.write_text(
+        domain.read_text().replace(
+            "intents:\n", "intents:\n  - audits:\n      use_entities: []\n", 1
+        )
+    )
+    decided = project / "review.yml"
+    decided.write_text(
+        decide(EXPECTED_REVIEW.read_text(), {1: {"decision": "accept", "intent": "audits"}})
+    )
+    assert main(["review", "apply", str(decided)]) == 0
+    assert nlu_examples([project / "data/nlu.yml"])["audits"][0] == "do you audit smart contracts?"

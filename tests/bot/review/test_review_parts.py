@@ -182,6 +182,13 @@ def test_append_adds_a_new_intent_block():
     )
 
 
+def test_append_indents_the_block_like_the_files_other_intents():
+    content = "nlu:\n  - intent: greet\n    examples: |\n      - hi\n"
+    assert append_intent(content, "goodbye", ["bye"]) == (
+        content + "  - intent: goodbye\n    examples: |\n      - bye\n"
+    )
+
+
 def test_merge_skips_what_another_intent_owns(tmp_path: Path):
     path = tmp_path / "nlu.yml"
     path.write_text(NLU)

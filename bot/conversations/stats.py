@@ -59,6 +59,15 @@ from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from bot.conversations.events import StoredEvent, read_events, tracker_store_engine
+from bot.conversations.names import (
+    CANCEL_ACTION,
+    CANCELLED_RESPONSE,
+    DEFAULT_FALLBACK_ACTION,
+    KNOWLEDGE_ACTION,
+    KNOWLEDGE_QUESTION_SLOT,
+    LEAD_FORM,
+    SUBMIT_ACTION,
+)
 from bot.conversations.period import Period
 from bot.leads.fields import ALL_LEAD_SLOTS
 
@@ -68,13 +77,6 @@ if TYPE_CHECKING:
     from bot.leads.store import LeadRepository
     from bot.settings import Settings
 
-DEFAULT_FALLBACK_ACTION = "action_default_fallback"
-KNOWLEDGE_ACTION = "action_answer_from_knowledge"
-KNOWLEDGE_QUESTION_SLOT = "knowledge_question"
-LEAD_FORM = "lead_form"
-SUBMIT_ACTION = "action_submit_lead"
-CANCEL_ACTION = "action_cancel_lead"
-CANCELLED_RESPONSE = "utter_lead_cancelled"
 
 _UNANSWERED, _KNOWLEDGE = "unanswered", "knowledge"
 

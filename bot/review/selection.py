@@ -17,16 +17,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.conversations.events import StoredEvent
+from bot.conversations.names import (
+    DEFAULT_FALLBACK_ACTION,
+    KNOWLEDGE_ACTION,
+    KNOWLEDGE_QUESTION_SLOT,
+    NLU_FALLBACK,
+)
 
 FALLBACK = "fallback"
 KNOWLEDGE = "knowledge"
 LOW_CONFIDENCE = "low_confidence"
 REASONS = (FALLBACK, KNOWLEDGE, LOW_CONFIDENCE)
 
-NLU_FALLBACK = "nlu_fallback"
-KNOWLEDGE_ACTION = "action_answer_from_knowledge"
-KNOWLEDGE_HIT_SLOT = "knowledge_question"
-CORE_FALLBACK_ACTION = "action_default_fallback"
 DEFAULT_CONFIDENCE_THRESHOLD = 0.6
 _PERSONAL_DATA = re.compile(r"\S+@\S+\.\w+|(?:\d[\s().+-]*){7,}")
 
@@ -86,11 +88,11 @@ def suggest(parse_data: dict[str, Any]) -> Suggestion | None:
 def _outcome(user: StoredEvent, following: list[StoredEvent], threshold: float) -> str | None:
     """Why this message needs review, from what the bot did next; None when it does not."""
     actions = [event.action_name for event in following if event.type_name == "action"]
-    if CORE_FALLBACK_ACTION in actions:
+    if DEFAULT_FALLBACK_ACTION in actions:
         return FALLBACK
     if KNOWLEDGE_ACTION in actions:
         answered = any(
-            event.type_name == "slot" and event.data.get("name") == KNOWLEDGE_HIT_SLOT
+            event.type_name == "slot" and event.data.get("name") == KNOWLEDGE_QUESTION_SLOT
             and event.data.get("value")
             for event in following
         )  # fmt: skip

@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from bot.faq.topics import answer_response
+
 MIN_FAQ_EXAMPLES = 12
 FAQ_PREFIX = "faq/"
 # Responses Rasa's own actions utter (action_default_fallback).
@@ -46,8 +48,8 @@ def faq_intents_complete(project: ProjectData) -> list[str]:
     for intent, texts in project.examples.items():
         if not intent.startswith(FAQ_PREFIX):
             continue
-        if f"utter_{intent}" not in responses:
-            problems.append(f"{intent} has no response utter_{intent} in domain.yml")
+        if answer_response(intent) not in responses:
+            problems.append(f"{intent} has no response {answer_response(intent)} in domain.yml")
         if len(texts) < MIN_FAQ_EXAMPLES:
             problems.append(f"{intent} has {len(texts)} examples, at least {MIN_FAQ_EXAMPLES}")
         if intent not in project.tested_intents:
@@ -61,7 +63,7 @@ def faq_intents_complete(project: ProjectData) -> list[str]:
 def responses_reachable(project: ProjectData) -> list[str]:
     """Every response is uttered by a rule or story, a form, an FAQ intent or an action."""
     reachable = set(project.flow_actions) | project.code_responses | RASA_UTTERED
-    reachable |= {f"utter_{intent}" for intent in project.examples}
+    reachable |= {answer_response(intent) for intent in project.examples}
     for form, spec in project.domain.get("forms", {}).items():
         for slot in spec.get("required_slots", []):
             reachable |= {f"utter_ask_{form}_{slot}", f"utter_ask_{slot}"}

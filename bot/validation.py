@@ -26,8 +26,18 @@ EXPLAINED_WARNINGS: dict[str, str] = {
         "uttered by Rasa's action_default_fallback when no policy is confident"
     ),
     r"duplicated intents have been found across multiple domain files: faq": (
-        "Rasa adds the retrieval intent faq from the utter_faq/* responses to the one"
+        "Rasa adds the retrieval intent faq from the faq/<topic> examples to the one"
         " domain.yml lists; without the listing, Rasa reports 'faq' as unknown in rules"
+    ),
+    r"The utterance 'utter_faq_\w+' is not used in any story or rule": (
+        "the FAQ answers: Rasa's utter_faq utters the one FaqTopicSelector names"
+        " (bot.faq.topics.answer_response)"
+    ),
+    r"'utter_faq' is (listed as a response action in the domain file, but there is no"
+    r" matching response|used in the stories, but is not a valid utterance action)": (
+        "utter_faq is Rasa's retrieval action of the intent faq (ActionRetrieveResponse);"
+        " its answers are named utter_faq_<topic>, not utter_faq/<topic>, so that editing"
+        " one retrains no NLU component"
     ),
     r"Slot auto-fill has been removed in 3.0": (
         "Rasa raises it for every domain with slots (validate_slot_mappings) and its own"

@@ -10,7 +10,7 @@ import pytest
 from rasa_sdk import Action
 
 import actions
-from bot.faq.topics import load_topics
+from bot.faq.topics import answer_response, load_topics
 from tests.conftest import load_yaml, nlu_examples
 
 MIN_EXAMPLES = 12
@@ -28,8 +28,8 @@ def faq_intents(examples) -> set[str]:
 
 def test_every_topic_has_examples_a_response_and_a_catalogue_entry(domain, faq_intents):
     topics = load_topics()
-    responses = {name for name in domain["responses"] if name.startswith("utter_faq/")}
-    assert {f"utter_{intent}" for intent in faq_intents} == responses
+    responses = {name for name in domain["responses"] if name.startswith("utter_faq_")}
+    assert {answer_response(intent) for intent in faq_intents} == responses
     assert {topic.intent for topic in topics.values()} == faq_intents
 
 
@@ -48,7 +48,7 @@ def test_every_faq_answer_is_two_to_four_sentences(domain):
     import re
 
     for name, variants in domain["responses"].items():
-        if name.startswith("utter_faq/"):
+        if name.startswith("utter_faq_"):
             text = variants[0]["text"]
             sentences = [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z*(])", text) if s]
             assert 2 <= len(sentences) <= 4, f"{name}: {len(sentences)} sentences"

@@ -13,6 +13,16 @@ TOPICS_FILE = Path(__file__).with_name("topics.yml")
 RETRIEVAL_INTENT = "faq"
 
 
+def answer_response(intent_response_key: str) -> str:
+    """The domain response that answers a topic: ``faq/pricing`` -> ``utter_faq_pricing``.
+
+    The names have no ``/`` on purpose: Rasa copies ``utter_<intent>/<topic>``
+    responses into the NLU training data, so editing such an answer would
+    retrain every NLU component; a plain response only changes the domain.
+    """
+    return "utter_" + intent_response_key.replace("/", "_")
+
+
 @dataclass(frozen=True)
 class Topic:
     """One FAQ topic: ``faq/<key>`` in the training data."""
@@ -25,6 +35,11 @@ class Topic:
     def intent(self) -> str:
         """The full retrieval intent name, e.g. ``faq/define_outsourcing``."""
         return f"{RETRIEVAL_INTENT}/{self.key}"
+
+    @property
+    def response(self) -> str:
+        """The domain response that answers it, e.g. ``utter_faq_define_outsourcing``."""
+        return answer_response(self.intent)
 
 
 class TopicsError(ValueError):

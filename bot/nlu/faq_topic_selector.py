@@ -1,8 +1,10 @@
 """An NLU component that picks the FAQ topic, in Rasa's ResponseSelector format.
 
-It fills ``response_selector.faq`` exactly as Rasa's ResponseSelector does, so
-the rule ``intent: faq -> utter_faq`` and Rasa's evaluation work unchanged;
-only the model behind it differs (``bot.faq.topic_model``). Its weights are
+It fills ``response_selector.faq`` as Rasa's ResponseSelector does, so the rule
+``intent: faq -> utter_faq`` and Rasa's evaluation work unchanged; the model
+behind it differs (``bot.faq.topic_model``), and the answer it names is the
+plain response ``utter_faq_<topic>`` (``bot.faq.topics.answer_response``), so
+that editing an answer retrains no NLU component. Its weights are
 not pickled: the model keeps its training examples as JSON and retrains from
 them when it loads, which takes about a second at server start.
 """
@@ -21,6 +23,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.faq.topic_model import TopicModel, TopicScore
+from bot.faq.topics import answer_response
 
 EXAMPLES_FILE = "examples.json"
 
@@ -113,7 +116,7 @@ class FaqTopicSelector(GraphComponent):
         return {
             "response": {
                 "intent_response_key": best.label,
-                "utter_action": f"utter_{best.label}",
+                "utter_action": answer_response(best.label),
                 "confidence": best.confidence,
             },
             "ranking": [

@@ -28,7 +28,7 @@ def make_project(**changes) -> ProjectData:
     }
     domain = {
         "responses": {
-            "utter_faq/define_outsourcing": [{"text": "It is..."}],
+            "utter_faq_define_outsourcing": [{"text": "It is..."}],
             "utter_greet": [{"text": "Hi!"}],
             "utter_ask_lead_form_email": [{"text": "Your email?"}],
         },
@@ -56,9 +56,9 @@ def test_the_real_project_passes_every_check():
 
 def test_faq_intent_without_response_is_reported():
     project = make_project()
-    del project.domain["responses"]["utter_faq/define_outsourcing"]
+    del project.domain["responses"]["utter_faq_define_outsourcing"]
     assert faq_intents_complete(project) == [
-        "faq/define_outsourcing has no response utter_faq/define_outsourcing in domain.yml"
+        "faq/define_outsourcing has no response utter_faq_define_outsourcing in domain.yml"
     ]
 
 

@@ -28,7 +28,7 @@ def response_text(domain: dict[str, Any], name: str) -> str:
 
 def test_a_question_gets_its_topics_answer_with_next_step_buttons(chat, domain):
     [reply] = chat("so who actually employs an outstaffed developer?")
-    assert " ".join(reply["text"].split()) == response_text(domain, "utter_faq/legal_employer")
+    assert " ".join(reply["text"].split()) == response_text(domain, "utter_faq_legal_employer")
     assert reply["buttons"]
 
 

@@ -41,5 +41,5 @@ def test_an_off_topic_question_gets_the_honest_fallback(visitor, domain):
 
 def test_a_confident_faq_wins_over_the_articles(visitor, domain):
     [reply] = visitor.say("who is the legal employer of an outstaffed developer?")
-    expected = " ".join(domain["responses"]["utter_faq/legal_employer"][0]["text"].split())
+    expected = " ".join(domain["responses"]["utter_faq_legal_employer"][0]["text"].split())
     assert " ".join(reply["text"].split()) == expected

@@ -179,7 +179,7 @@ def fixture_conversations() -> list[Script]:
     faq = (
         Script("faq")
         .user("who is the legal employer of an outstaffed developer?", "faq")
-        .action("utter_faq", "utter_faq/legal_employer")
+        .action("utter_faq", "utter_faq_legal_employer")
         .listen()
         .user("thanks", "thank")
         .action("utter_thank", "utter_thank")

@@ -48,8 +48,9 @@ $(VALIDATED): $(STAMP) $(TRAINING_INPUTS) bot/validation.py bot/project_checks.p
 	touch $@
 
 # Rasa's cache (.rasa/cache) retrains only the parts whose inputs changed.
+# bot validate has run Rasa's own validation: rasa train need not repeat it.
 $(MODEL): $(TRAINING_INPUTS) | $(VALIDATED)
-	$(BIN)/rasa train --out models
+	$(BIN)/rasa train --skip-validation --out models
 	$(BIN)/bot model prune --keep $(KEEP_MODELS)
 	touch $@
 

@@ -167,7 +167,8 @@ def _start(deployment: Deployment) -> tuple[Running, Running]:
 
     def run(service: Service, cwd: Path) -> Running:
         log = LOG_DIR / f"{deployment.name}-{service.log_name}"
-        return spawn(service.name, service.command, log, deployment.environment, cwd)
+        environment = {**deployment.environment, **service.environment}
+        return spawn(service.name, service.command, log, environment, cwd)
 
     return run(deployment.actions, ROOT), run(deployment.rasa, deployment.rasa_cwd)
 

@@ -61,6 +61,10 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     # Where Rasa keeps conversations: SQLite, PostgreSQL, or "memory".
     tracker_store_url: str = DEFAULT_TRACKER_STORE_URL
+    # Rasa's conversation locks in Redis (redis://host:port/db); None: in the Rasa process.
+    lock_store_url: str | None = None
+    # Processes of the Rasa server (Sanic workers); more than one needs lock_store_url.
+    rasa_workers: int = 1
     sales_api_token: str | None = None
     sales_dev_mode: bool = False
     web_host: str = "127.0.0.1"
@@ -139,6 +143,20 @@ def _tracker_store_url(env: Mapping[str, str]) -> str:
     return _url(env, "TRACKER_STORE_URL", ("sqlite", "postgresql")) or DEFAULT_TRACKER_STORE_URL
 
 
+def _rasa_workers(env: Mapping[str, str], lock_store_url: str | None, tracker: str) -> int:
+    workers = _number(env, "RASA_WORKERS", 1, minimum=1)
+    if workers != int(workers):
+        raise SettingsError(f"RASA_WORKERS must be a whole number, got {env.get('RASA_WORKERS')!r}")
+    if workers > 1 and lock_store_url is None:
+        raise SettingsError(
+            "RASA_WORKERS above 1 needs LOCK_STORE_URL (redis://...): the workers must share"
+            " each conversation's lock, or two of them could answer one visitor at once"
+        )
+    if workers > 1 and tracker == "memory":
+        raise SettingsError("RASA_WORKERS above 1 needs a database TRACKER_STORE_URL, not memory")
+    return int(workers)
+
+
 def _origins(env: Mapping[str, str], name: str) -> tuple[str, ...]:
     origins = []
     for origin in (_text(env, name) or "").split(","):
@@ -211,9 +229,13 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     region = _text(env, "DEFAULT_PHONE_REGION")
     if region is not None and not (len(region) == 2 and region.isalpha()):
         raise SettingsError(f"DEFAULT_PHONE_REGION must be a two-letter code, got {region!r}")
+    tracker_store_url = _tracker_store_url(env)
+    lock_store_url = _url(env, "LOCK_STORE_URL", ("redis", "rediss"))
     return Settings(
         database_url=_url(env, "DATABASE_URL", ("sqlite", "postgresql")) or DEFAULT_DATABASE_URL,
-        tracker_store_url=_tracker_store_url(env),
+        tracker_store_url=tracker_store_url,
+        lock_store_url=lock_store_url,
+        rasa_workers=_rasa_workers(env, lock_store_url, tracker_store_url),
         sales_api_token=_text(env, "SALES_API_TOKEN"),
         sales_dev_mode=_flag(env, "SALES_DEV_MODE"),
         web_host=_text(env, "WEB_HOST") or "127.0.0.1",

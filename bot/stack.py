@@ -68,7 +68,14 @@ def rasa_server(settings: Settings, model: Path) -> Service:
         "--endpoints", str(endpoints_for(settings)),
         "--cors", *settings.site_origins,
     ]  # fmt: skip
-    return Service("Rasa server", command, health_url=f"http://127.0.0.1:{settings.rasa_port}/")
+    # Rasa reads SANIC_WORKERS, and honours it only with a lock store outside the process.
+    workers = {"SANIC_WORKERS": str(settings.rasa_workers)} if settings.rasa_workers > 1 else {}
+    return Service(
+        "Rasa server",
+        command,
+        health_url=f"http://127.0.0.1:{settings.rasa_port}/",
+        environment=workers,
+    )
 
 
 def web_app(settings: Settings) -> Service:

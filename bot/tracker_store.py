@@ -3,7 +3,8 @@
 Rasa reads the action server and the tracker store from ``endpoints.yml``;
 ``bot run`` writes that file from the settings, so one environment variable
 (``TRACKER_STORE_URL``) moves conversations from the SQLite default to
-PostgreSQL, and ``ACTIONS_PORT`` moves the action server.
+PostgreSQL, ``LOCK_STORE_URL`` moves conversation locks to Redis (for several
+Rasa workers) and ``ACTIONS_PORT`` moves the action server.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from urllib.parse import unquote, urlsplit
 from bot.settings import Settings, SettingsError, sqlite_path
 
 SQLITE_STORE = "bot.sqlite_tracker_store.SQLiteTrackerStore"
+REDIS_LOCK_STORE = "bot.redis_lock_store.AtomicRedisLockStore"
 
 
 def tracker_store_config(url: str) -> dict[str, Any]:
@@ -46,10 +48,37 @@ def tracker_store_config(url: str) -> dict[str, Any]:
     return config
 
 
+def lock_store_config(url: str) -> dict[str, Any]:
+    """Rasa's ``lock_store`` section for a ``redis://`` or ``rediss://`` URL.
+
+    Raises:
+        SettingsError: for a URL of another scheme or with a database that is no number.
+    """
+    parts = urlsplit(url)
+    database = parts.path.strip("/") or "0"
+    if parts.scheme not in ("redis", "rediss") or not database.isdigit():
+        raise SettingsError(f"LOCK_STORE_URL must be redis://host:port/db, got {url!r}")
+    config: dict[str, Any] = {
+        "type": REDIS_LOCK_STORE,
+        "url": parts.hostname or "localhost",
+        "port": parts.port or 6379,
+        "db": int(database),
+        "use_ssl": parts.scheme == "rediss",
+    }
+    if parts.username:
+        config["username"] = unquote(parts.username)
+    if parts.password:
+        config["password"] = unquote(parts.password)
+    return config
+
+
 def endpoints(settings: Settings) -> dict[str, Any]:
     """The content of the endpoints file ``bot run`` hands to Rasa."""
-    return {
+    content = {
         # 127.0.0.1, not localhost: Rasa resolves the name again for every action call.
         "action_endpoint": {"url": f"http://127.0.0.1:{settings.actions_port}/webhook"},
         "tracker_store": tracker_store_config(settings.tracker_store_url),
     }
+    if settings.lock_store_url is not None:
+        content["lock_store"] = lock_store_config(settings.lock_store_url)
+    return content

@@ -48,6 +48,13 @@ def test_channels_are_configured_by_environment():
         ({"SMTP_HOST": "mail.example"}, "SALES_EMAIL_TO must name"),
         ({"DEFAULT_PHONE_REGION": "GBR"}, "two-letter code"),
         ({"DELIVERY_MAX_ATTEMPTS": "0"}, "DELIVERY_MAX_ATTEMPTS must be at least 1"),
+        ({"LOCK_STORE_URL": "memcached://x"}, "LOCK_STORE_URL must be a redis or rediss URL"),
+        ({"RASA_WORKERS": "1.5"}, "RASA_WORKERS must be a whole number"),
+        ({"RASA_WORKERS": "2"}, "RASA_WORKERS above 1 needs LOCK_STORE_URL"),
+        (
+            {"RASA_WORKERS": "2", "LOCK_STORE_URL": "redis://r", "TRACKER_STORE_URL": "memory"},
+            "RASA_WORKERS above 1 needs a database TRACKER_STORE_URL",
+        ),
     ],
 )
 def test_a_bad_value_names_its_variable(env, message):

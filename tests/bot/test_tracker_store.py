@@ -1,11 +1,12 @@
-"""Rasa's tracker store configuration from TRACKER_STORE_URL."""
+"""Rasa's endpoints from the settings: TRACKER_STORE_URL, LOCK_STORE_URL, ACTIONS_PORT."""
 
 from __future__ import annotations
 
 import pytest
 
 from bot.settings import Settings, SettingsError, load_settings
-from bot.tracker_store import endpoints, tracker_store_config
+from bot.stack import rasa_server
+from bot.tracker_store import endpoints, lock_store_config, tracker_store_config
 
 
 def test_the_default_keeps_conversations_in_a_sqlite_file():
@@ -43,3 +44,34 @@ def test_an_unusable_url_is_refused(url):
 def test_the_endpoints_point_at_the_configured_action_server_port():
     settings = Settings(actions_port=6000)
     assert endpoints(settings)["action_endpoint"]["url"] == "http://127.0.0.1:6000/webhook"
+
+
+def test_without_a_lock_store_url_rasa_keeps_its_locks_in_process():
+    assert "lock_store" not in endpoints(load_settings({}))
+
+
+def test_a_redis_url_becomes_the_atomic_lock_store():
+    settings = load_settings({"LOCK_STORE_URL": "rediss://:p%40ss@cache.internal:6380/3"})
+    assert endpoints(settings)["lock_store"] == {
+        "type": "bot.redis_lock_store.AtomicRedisLockStore",
+        "url": "cache.internal",
+        "port": 6380,
+        "db": 3,
+        "use_ssl": True,
+        "password": "p@ss",
+    }
+    assert lock_store_config("redis://localhost")["db"] == 0
+
+
+def test_a_lock_store_url_with_a_named_database_is_refused():
+    with pytest.raises(SettingsError, match="LOCK_STORE_URL"):
+        lock_store_config("redis://localhost/locks")
+
+
+def test_several_rasa_workers_are_asked_of_sanic(tmp_path):
+    one = load_settings({"LOG_DIR": str(tmp_path)})
+    two = load_settings(
+        {"LOG_DIR": str(tmp_path), "RASA_WORKERS": "2", "LOCK_STORE_URL": "redis://r"}
+    )
+    assert "SANIC_WORKERS" not in rasa_server(one, tmp_path / "model.tar.gz").environment
+    assert rasa_server(two, tmp_path / "model.tar.gz").environment["SANIC_WORKERS"] == "2"

@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 
 from bot.faq.topic_model import TopicModel
@@ -38,3 +39,26 @@ def test_untrained_model_refuses_to_rank():
 def test_model_needs_two_topics():
     with pytest.raises(ValueError, match="two topics"):
         TopicModel().fit(["a", "b"], ["faq/x", "faq/x"])
+
+
+QUESTIONS = ["how risky is offshoring", "outsourcing?", "", "zzz", "what does outsourcing mean"]
+MORE_EXAMPLES = [
+    ("what is offshoring", "faq/define_offshoring"),
+    ("offshoring meaning", "faq/define_offshoring"),
+    ("define offshoring please", "faq/define_offshoring"),
+]
+
+
+def ranked_probabilities(model: TopicModel, texts: list[str]) -> np.ndarray:
+    """``rank``'s confidences as a matrix in the column order of ``model.labels``."""
+    rows = [{score.label: score.confidence for score in ranking} for ranking in model.rank(texts)]
+    return np.array([[row[label] for label in model.labels] for row in rows])
+
+
+@pytest.mark.parametrize("examples", [EXAMPLES, EXAMPLES + MORE_EXAMPLES], ids=["two", "three"])
+def test_rank_gives_scikit_learns_own_probabilities(examples):
+    texts, labels = zip(*examples, strict=True)
+    model = TopicModel().fit(texts, labels)
+    np.testing.assert_allclose(
+        ranked_probabilities(model, QUESTIONS), model.probabilities(QUESTIONS), rtol=1e-9
+    )

@@ -1,12 +1,19 @@
-"""bot.rasa_server: Rasa's check of action server answers, compiled once, same verdicts."""
+"""bot.rasa_server: the compiled answer schema, remembered event types, a frozen heap."""
 
 from __future__ import annotations
 
+import asyncio
+import gc
+
 import jsonschema
 import pytest
+import rasa.core.run
 from rasa.core.actions.action import RemoteAction
 
 from bot.rasa_server import (
+    event_validators,
+    freeze_heap_after_loading,
+    plainly_valid,
     remember_event_types,
     use_compiled_action_schema,
     validate_action_result,
@@ -43,6 +50,51 @@ def test_an_invalid_answer_fails_as_with_rasa(answer):
     assert ours.value.message.endswith("/custom-actions")
 
 
+EVENTS = [
+    {"event": "user", "text": "hi", "parse_data": {"intent": {"name": "greet", "confidence": 1}}},
+    {"event": "user", "text": 3},
+    {"event": "user", "parse_data": {"entities": [{"entity": "role"}]}},
+    {"event": "action", "name": "utter_greet", "policy": None, "confidence": 0.9},
+    {"event": "action", "hide_rule_turn": "yes"},
+    {"event": "slot", "name": "team_size", "value": 4},
+    {"event": "slot", "name": "team_size"},
+    {"event": "entities", "entities": []},
+    {"event": "bot", "text": "Hello", "metadata": {"utter_action": "utter_greet"}},
+    {"event": "bot", "metadata": "not an object"},
+    {"event": "active_loop", "name": "lead_form", "timestamp": 1.5},
+    {"event": "active_loop", "timestamp": "noon"},
+    {"event": "followup", "name": "action_listen"},
+    {"event": "session_started"},
+    {"event": "no such event"},
+    {"event": 7},
+    {"event": ["slot"]},
+    {"name": "no event type"},
+    "not an object",
+]
+
+
+@pytest.mark.parametrize("event", EVENTS, ids=range(len(EVENTS)))
+def test_each_event_gets_rasas_verdict(event):
+    answer = {"events": [event], "responses": []}
+    try:
+        jsonschema.validate(answer, RemoteAction.action_response_format_spec())
+        rasa_says_valid = True
+    except jsonschema.ValidationError:
+        rasa_says_valid = False
+    assert plainly_valid(answer) is rasa_says_valid
+    if rasa_says_valid:
+        assert validate_action_result(None, answer) is True
+    else:
+        with pytest.raises(jsonschema.ValidationError):
+            validate_action_result(None, answer)
+
+
+def test_every_event_type_of_rasas_schema_is_narrowed():
+    from rasa.shared.utils.schemas.events import EVENT_SCHEMA
+
+    assert len(event_validators()) == len(EVENT_SCHEMA["oneOf"])
+
+
 def test_rasa_uses_the_compiled_check_once_installed(monkeypatch):
     original = RemoteAction._validate_action_result
     monkeypatch.setattr(RemoteAction, "_validate_action_result", original)  # restored afterwards
@@ -68,3 +120,18 @@ def test_remembered_event_types_resolve_as_rasas_scan(monkeypatch):
     assert Event.resolve_by_type("no such event", UserUttered) is UserUttered
     with pytest.raises(ValueError, match="Unknown event name 'no such event'"):
         Event.resolve_by_type("no such event")
+
+
+def test_the_heap_is_frozen_once_the_agent_is_loaded(monkeypatch):
+    async def load_agent(*args, **kwargs):
+        return "agent"
+
+    monkeypatch.setattr(rasa.core.run, "load_agent_on_start", load_agent)
+    freeze_heap_after_loading()
+    freeze_heap_after_loading()  # installed once
+    assert rasa.core.run.load_agent_on_start.freezes
+    try:
+        assert asyncio.run(rasa.core.run.load_agent_on_start("model", None, None)) == "agent"
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

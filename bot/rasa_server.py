@@ -24,11 +24,15 @@ Both were found by profiling the server under load (py-spy):
 from __future__ import annotations
 
 import gc
+import os
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from jsonschema.protocols import Validator
+
+# Set by bot run for each of several Rasa server processes on one port.
+SHARED_PORT_VARIABLE = "RASA_SHARED_PORT"
 
 
 @cache
@@ -152,11 +156,29 @@ def freeze_heap_after_loading() -> None:
     rasa.core.run.load_agent_on_start = load_then_freeze
 
 
+def share_the_port() -> None:
+    """Makes the server listen with ``SO_REUSEPORT``: the kernel spreads new
+    connections over every Rasa server process listening on the same port."""
+    import sanic.server.runners
+
+    serve = sanic.server.runners.serve
+    if getattr(serve, "shares_port", False):
+        return
+
+    def serve_on_shared_port(*args: Any, **kwargs: Any) -> Any:
+        return serve(*args, **{**kwargs, "reuse_port": True})
+
+    serve_on_shared_port.shares_port = True  # type: ignore[attr-defined]
+    sanic.server.runners.serve = serve_on_shared_port
+
+
 def main() -> None:
     """Runs the ``rasa`` command line with the fixes in place."""
     use_compiled_action_schema()
     remember_event_types()
     freeze_heap_after_loading()
+    if os.environ.get(SHARED_PORT_VARIABLE) == "true":
+        share_the_port()
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

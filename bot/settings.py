@@ -63,7 +63,7 @@ class Settings:
     tracker_store_url: str = DEFAULT_TRACKER_STORE_URL
     # Rasa's conversation locks in Redis (redis://host:port/db); None: in the Rasa process.
     lock_store_url: str | None = None
-    # Processes of the Rasa server (Sanic workers); more than one needs lock_store_url.
+    # Rasa server processes sharing its port (SO_REUSEPORT); more than one needs lock_store_url.
     rasa_workers: int = 1
     sales_api_token: str | None = None
     sales_dev_mode: bool = False

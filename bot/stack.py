@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.rasa_server import SHARED_PORT_VARIABLE
 from bot.settings import Settings, sqlite_path
 from bot.supervisor import Service
 from bot.tracker_store import endpoints
@@ -60,6 +61,16 @@ def action_server(settings: Settings) -> Service:
 
 def rasa_server(settings: Settings, model: Path) -> Service:
     """The Rasa server (:mod:`bot.rasa_server`) on the model, open to the site origins only."""
+    return rasa_servers(settings, model)[0]
+
+
+def rasa_servers(settings: Settings, model: Path) -> list[Service]:
+    """``RASA_WORKERS`` Rasa server processes; several share the port (``SO_REUSEPORT``).
+
+    The kernel spreads new connections over them, so each process serves its
+    share on a core of its own; they share the tracker store and, through
+    ``LOCK_STORE_URL``, each conversation's lock.
+    """
     command = [
         sys.executable, "-m", "bot.rasa_server", "run",
         "--model", str(model),
@@ -68,14 +79,19 @@ def rasa_server(settings: Settings, model: Path) -> Service:
         "--endpoints", str(endpoints_for(settings)),
         "--cors", *settings.site_origins,
     ]  # fmt: skip
-    # Rasa reads SANIC_WORKERS, and honours it only with a lock store outside the process.
-    workers = {"SANIC_WORKERS": str(settings.rasa_workers)} if settings.rasa_workers > 1 else {}
-    return Service(
-        "Rasa server",
-        command,
-        health_url=f"http://127.0.0.1:{settings.rasa_port}/",
-        environment=workers,
-    )
+    count = settings.rasa_workers
+    # A process listens only once its model is loaded, so connections go to ready
+    # ones; the health check of each reaches whichever process the kernel picks.
+    shared = {SHARED_PORT_VARIABLE: "true"} if count > 1 else {}
+    return [
+        Service(
+            "Rasa server" + (f" {number}" if count > 1 else ""),
+            command,
+            health_url=f"http://127.0.0.1:{settings.rasa_port}/",
+            environment=shared,
+        )
+        for number in range(1, count + 1)
+    ]
 
 
 def web_app(settings: Settings) -> Service:
@@ -100,7 +116,7 @@ def services(settings: Settings, model: Path) -> list[Service]:
         action_server(settings),
         web_app(settings),
         delivery_worker(),
-        rasa_server(settings, model),
+        *rasa_servers(settings, model),
     ]
 
 

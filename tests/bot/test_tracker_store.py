@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.settings import Settings, SettingsError, load_settings
-from bot.stack import rasa_server
+from bot.stack import rasa_servers
 from bot.tracker_store import endpoints, lock_store_config, tracker_store_config
 
 
@@ -68,10 +68,15 @@ def test_a_lock_store_url_with_a_named_database_is_refused():
         lock_store_config("redis://localhost/locks")
 
 
-def test_several_rasa_workers_are_asked_of_sanic(tmp_path):
+def test_several_rasa_workers_are_processes_sharing_the_port(tmp_path):
     one = load_settings({"LOG_DIR": str(tmp_path)})
     two = load_settings(
         {"LOG_DIR": str(tmp_path), "RASA_WORKERS": "2", "LOCK_STORE_URL": "redis://r"}
     )
-    assert "SANIC_WORKERS" not in rasa_server(one, tmp_path / "model.tar.gz").environment
-    assert rasa_server(two, tmp_path / "model.tar.gz").environment["SANIC_WORKERS"] == "2"
+    [single] = rasa_servers(one, tmp_path / "model.tar.gz")
+    assert single.name == "Rasa server"
+    assert single.environment == {}
+    first, second = rasa_servers(two, tmp_path / "model.tar.gz")
+    assert (first.name, second.name) == ("Rasa server 1", "Rasa server 2")
+    assert first.command == second.command
+    assert first.environment == second.environment == {"RASA_SHARED_PORT": "true"}

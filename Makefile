@@ -91,7 +91,7 @@ evaluate: $(MODEL) ## cross-validate the NLU, run the test stories: reports/eval
 # `make lock UPGRADE=1` re-resolves everything.
 LOCK_CONSTRAINTS := $(if $(UPGRADE),,$(if $(wildcard requirements.lock),-c requirements.lock))
 
-bench: $(STAMP) $(NLP_PIPELINE) ## knowledge search figures; ours vs a rasa init peer: latency, memory, training (reports/bench.md)
+bench: $(MODEL) $(NLP_PIPELINE) ## knowledge search figures; ours vs a rasa init peer: latency, memory, training (reports/bench.md)
 	$(BIN)/python -m bench.knowledge
 	$(BIN)/python -m bench.serving
 

@@ -4,6 +4,8 @@
 default config (DIET, ResponseSelector, TED and UnexpecTED, 100 epochs
 each), its own ``.rasa/cache``, the model of its cold train and
 ``training.json``: the measured training times and a digest of the inputs.
+Its domain names the FAQ answers as a stock project does, ``utter_faq/<topic>``
+(ours: ``utter_faq_<topic>``), which its ResponseSelector and ``utter_faq`` need.
 Training takes minutes, so later runs reuse the model and reprint the
 figures until an input changes (or ``--retrain`` is given).
 """
@@ -14,6 +16,7 @@ import hashlib
 import importlib.metadata
 import importlib.util
 import json
+import re
 import shutil
 import time
 from collections.abc import Callable
@@ -23,6 +26,7 @@ from pathlib import Path
 import yaml
 
 from bench.retraining import ROOT, TrainingFigures, copy_project, measure, training_files
+from bot.faq.topics import load_topics
 
 PEER_DIR = ROOT / "build/bench/peer"
 MODEL = PEER_DIR / "models/peer.tar.gz"
@@ -67,14 +71,30 @@ def _saved(digest: str) -> Peer | None:
     return Peer(PEER_DIR, MODEL, figures, saved["measured_at"], reused=True)
 
 
+def with_retrieval_responses(domain: str) -> str:
+    """``domain.yml``'s text with each FAQ answer renamed ``utter_faq/<topic>``."""
+    for topic in load_topics().values():
+        domain = re.sub(
+            rf"^(\s+){re.escape(topic.response)}:", rf"\1utter_{topic.intent}:", domain, flags=re.M
+        )
+    return domain
+
+
+def copy_peer_project() -> None:
+    """The peer's project in PEER_DIR: Rasa's default config, our data, stock FAQ names."""
+    copy_project(PEER_DIR, default_config())
+    domain = PEER_DIR / "domain.yml"
+    domain.write_text(with_retrieval_responses(domain.read_text("utf-8")), encoding="utf-8")
+
+
 def _train(digest: str) -> Peer:
     shutil.rmtree(PEER_DIR, ignore_errors=True)
-    copy_project(PEER_DIR, default_config())
+    copy_peer_project()
     figures = measure(PEER_DIR, keep_cold_model=MODEL)
     for model in (PEER_DIR / "models").glob("*.tar.gz"):
         if model != MODEL:
             model.unlink()
-    copy_project(PEER_DIR, default_config())  # undo measure()'s edits
+    copy_peer_project()  # undo measure()'s edits
     measured_at = time.strftime("%Y-%m-%d %H:%M %Z")
     saved = {"inputs": digest, "measured_at": measured_at, "training": figures.as_json()}
     FIGURES.write_text(json.dumps(saved, indent=2) + "\n", encoding="utf-8")

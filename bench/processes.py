@@ -97,6 +97,55 @@ async def first_answer(base_url: str, running: Running, timeout: float = 300) ->
     raise BenchProcessError(f"The {running.name} did not answer at {base_url}{WEBHOOK}")
 
 
+def listening(host: str, port: int) -> bool:
+    """Whether something accepts TCP connections on ``host:port``."""
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _listening_inodes(port: int) -> set[str]:
+    """Inodes of the sockets listening on ``port`` (any address), from /proc/net."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(FileNotFoundError):
+            for line in Path(table).read_text().splitlines()[1:]:
+                fields = line.split()
+                local_port, state = int(fields[1].rsplit(":", 1)[1], 16), fields[3]
+                if local_port == port and state == "0A":  # TCP_LISTEN
+                    inodes.add(fields[9])
+    return inodes
+
+
+def listens_on(running: Running, port: int) -> bool:
+    """Whether the process itself holds a socket listening on ``port``."""
+    inodes = _listening_inodes(port)
+    fd_folder = Path(f"/proc/{running.process.pid}/fd")
+    with contextlib.suppress(FileNotFoundError, PermissionError):
+        for fd in fd_folder.iterdir():
+            with contextlib.suppress(FileNotFoundError, OSError):
+                target = os.readlink(fd)
+                if target.startswith("socket:[") and target[8:-1] in inodes:
+                    return True
+    return False
+
+
+async def all_listening(servers: Sequence[Running], port: int, timeout: float = 300) -> None:
+    """Waits until every server process listens on the port they share."""
+    started = time.monotonic()
+    waiting = list(servers)
+    while waiting:
+        if time.monotonic() - started > timeout:
+            raise BenchProcessError(f"{waiting[0].name} never listened on port {port}")
+        for running in waiting:
+            if running.process.poll() is not None:
+                raise _died(running)
+        waiting = [running for running in waiting if not listens_on(running, port)]
+        await asyncio.sleep(POLL_SECONDS)
+
+
 def wait_healthy(url: str, running: Running, timeout: float = 120) -> None:
     """Waits until ``url`` gives any HTTP answer."""
     deadline = time.monotonic() + timeout

@@ -23,14 +23,17 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from bench import peer as peer_project
 from bench.load import LEAD_STORED, LevelResult, ScriptBook, run_level, walk
 from bench.processes import (
     Running,
+    all_listening,
     cpu_seconds,
     first_answer,
     free_port,
+    listening,
     machine_cpu_seconds,
     resident_memory,
     spawn,
@@ -52,6 +55,8 @@ ENVIRONMENT = {
     "PYTHONWARNINGS": "ignore::DeprecationWarning",
 }
 LOG_DIR = ROOT / "build/bench/logs"
+# Locks of several Rasa processes when LOCK_STORE_URL is not set: a database of its own.
+LOCAL_REDIS = "redis://127.0.0.1:6379/15"
 LOAD_GENERATOR, MACHINE = "load generator", "machine"
 
 
@@ -67,6 +72,7 @@ class Options:
     retrain_peer: bool
     our_training: bool
     quick: bool
+    workers: int = 1
 
 
 @dataclass(frozen=True)
@@ -75,7 +81,7 @@ class Deployment:
 
     name: str
     model: Path
-    rasa: Service
+    rasa: tuple[Service, ...]  # one, or several processes sharing the port
     actions: Service
     rasa_url: str
     rasa_cwd: Path
@@ -99,15 +105,33 @@ def stale_inputs(model: Path) -> list[str]:
     return [str(path.relative_to(ROOT)) for path in inputs if path.stat().st_mtime > trained]
 
 
-def our_deployment(scratch: Path) -> Deployment:
+def scale_out(workers: int) -> tuple[dict[str, str], str]:
+    """The settings for ``workers`` Rasa processes, and a note on what was run.
+
+    Several processes need Redis for their shared locks: LOCK_STORE_URL if set,
+    else the one on this machine's default port; without it, one process.
+    """
+    if workers <= 1:
+        return {}, "one Rasa server process"
+    url = os.environ.get("LOCK_STORE_URL") or LOCAL_REDIS
+    host, port = urlsplit(url).hostname or "localhost", urlsplit(url).port or 6379
+    if not listening(host, port):
+        return {}, f"one Rasa server process (no Redis at {host}:{port} for {workers})"
+    settings = {"RASA_WORKERS": str(workers), "LOCK_STORE_URL": url}
+    return settings, f"{workers} Rasa server processes on one port, locks in Redis ({url})"
+
+
+def our_deployment(scratch: Path, workers: int = 1) -> Deployment:
     """Our bot, as ``bot run`` serves it: the newest model, SQLite tracker store."""
     rasa_port, actions_port = free_port(), free_port()
+    scaled, processes_note = scale_out(workers)
     environment = _environment(
         scratch,
         TRACKER_STORE_URL=f"sqlite:///{scratch / 'tracker.db'}",
         RASA_PORT=str(rasa_port),
         ACTIONS_PORT=str(actions_port),
         LOG_DIR=str(scratch),  # bot.stack writes Rasa's endpoints file there
+        **scaled,
     )
     settings = load_settings(environment)
     try:
@@ -119,12 +143,12 @@ def our_deployment(scratch: Path) -> Deployment:
     return Deployment(
         "ours",
         model,
-        stack.rasa_server(settings, model),
+        tuple(stack.rasa_servers(settings, model)),
         stack.action_server(settings),
         f"http://127.0.0.1:{rasa_port}",
         ROOT,
         environment,
-        notes,
+        (f"ours ran as {processes_note}", *notes),
     )
 
 
@@ -144,7 +168,7 @@ def peer_deployment(peer: peer_project.Peer, scratch: Path) -> Deployment:
     return Deployment(
         "peer",
         peer.model,
-        Service("Rasa server", command),
+        (Service("Rasa server", command),),
         stack.action_server(settings),
         f"http://127.0.0.1:{rasa_port}",
         peer.folder,
@@ -162,15 +186,16 @@ def upgrade_lead_store(environment: dict[str, str]) -> None:
         raise SystemExit(f"bot db upgrade failed:\n{result.stdout}{result.stderr}")
 
 
-def _start(deployment: Deployment) -> tuple[Running, Running]:
-    """The action server, then the Rasa server (its start-up is timed from this spawn)."""
+def _start(deployment: Deployment) -> tuple[Running, list[Running]]:
+    """The action server, then the Rasa servers (start-up is timed from their spawn)."""
 
     def run(service: Service, cwd: Path) -> Running:
         log = LOG_DIR / f"{deployment.name}-{service.log_name}"
         environment = {**deployment.environment, **service.environment}
         return spawn(service.name, service.command, log, environment, cwd)
 
-    return run(deployment.actions, ROOT), run(deployment.rasa, deployment.rasa_cwd)
+    actions = run(deployment.actions, ROOT)
+    return actions, [run(service, deployment.rasa_cwd) for service in deployment.rasa]
 
 
 async def _check_lead(deployment: Deployment, seed: int) -> list[tuple[str, str]]:
@@ -224,17 +249,19 @@ async def measure(
     """Starts one bot, times its first answer, loads it level by level, stops it."""
     upgrade_lead_store(deployment.environment)
     load_average = os.getloadavg()[0]
-    actions, rasa = _start(deployment)
+    actions, servers = _start(deployment)
+    processes = [*servers, actions]
     try:
-        startup = await first_answer(deployment.rasa_url, rasa)
+        startup = await first_answer(deployment.rasa_url, servers[0])
         print(f"{deployment.name}: first answer {startup:.1f} s after spawn", flush=True)
+        await all_listening(servers, urlsplit(deployment.rasa_url).port or 80)
         wait_healthy(str(deployment.actions.health_url), actions)
         check = await _check_lead(deployment, options.seed)
-        levels = await _load(deployment, options, (rasa, actions))
-        memory = {rasa.name: resident_memory(rasa), actions.name: resident_memory(actions)}
+        levels = await _load(deployment, options, processes)
+        memory = {process.name: resident_memory(process) for process in processes}
     finally:
-        stop(rasa)
-        stop(actions)
+        for process in processes:
+            stop(process)
     result = BotResult(
         deployment.name, deployment.model, startup, levels, memory, training, check, load_average
     )
@@ -264,6 +291,13 @@ def parse_options(argv: Sequence[str] | None = None) -> Options:
     parser.add_argument(
         "--skip-our-training", action="store_true", help="do not measure our training times"
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="our Rasa server processes (RASA_WORKERS; default 2, one per core; more than 1"
+        " needs Redis: LOCK_STORE_URL or 127.0.0.1:6379)",
+    )
     args = parser.parse_args(argv)
     quick = bool(args.quick)
     levels = args.levels or ("1,10" if quick else "1,10,50")
@@ -276,6 +310,7 @@ def parse_options(argv: Sequence[str] | None = None) -> Options:
         retrain_peer=args.retrain,
         our_training=not (quick or args.skip_our_training),
         quick=quick,
+        workers=max(1, args.workers),
     )
 
 
@@ -290,7 +325,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     results = []
     with tempfile.TemporaryDirectory(prefix="bench-serving-") as folder:
         for name, build, training in (
-            ("ours", our_deployment, ours_training),
+            ("ours", lambda scratch: our_deployment(scratch, options.workers), ours_training),
             ("peer", lambda scratch: peer_deployment(peer, scratch), peer.training),
         ):
             scratch = Path(folder) / name

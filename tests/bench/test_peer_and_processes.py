@@ -1,0 +1,42 @@
+"""The bench's peer project and its process probes."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+from bench.peer import with_retrieval_responses
+from bench.processes import free_port, listens_on, spawn, stop
+from bot.faq.topics import load_topics
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_peer_gets_our_faq_answers_under_rasas_retrieval_names():
+    ours = yaml.safe_load((ROOT / "domain.yml").read_text("utf-8"))["responses"]
+    peers = yaml.safe_load(with_retrieval_responses((ROOT / "domain.yml").read_text("utf-8")))
+    for topic in load_topics().values():
+        assert peers["responses"][f"utter_{topic.intent}"] == ours[topic.response]
+        assert topic.response not in peers["responses"]
+    assert len(peers["responses"]) == len(ours)
+
+
+def test_a_process_listens_once_its_socket_is_bound(tmp_path):
+    port = free_port()
+    script = (
+        "import socket, time; s = socket.socket(); time.sleep(0.5);"
+        f" s.bind(('127.0.0.1', {port})); s.listen(); time.sleep(30)"
+    )
+    running = spawn("listener", [sys.executable, "-c", script], tmp_path / "log", {}, tmp_path)
+    try:
+        assert not listens_on(running, port)
+        deadline = time.monotonic() + 10
+        while not listens_on(running, port) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert listens_on(running, port)
+        assert not listens_on(running, free_port())
+    finally:
+        stop(running)

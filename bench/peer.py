@@ -26,6 +26,7 @@ from pathlib import Path
 import yaml
 
 from bench.retraining import ROOT, TrainingFigures, copy_project, measure, training_files
+from bench.training import STOCK_TRAINING
 from bot.faq.topics import load_topics
 
 PEER_DIR = ROOT / "build/bench/peer"
@@ -90,7 +91,7 @@ def copy_peer_project() -> None:
 def _train(digest: str) -> Peer:
     shutil.rmtree(PEER_DIR, ignore_errors=True)
     copy_peer_project()
-    figures = measure(PEER_DIR, keep_cold_model=MODEL)
+    figures = measure(PEER_DIR, keep_cold_model=MODEL, command=STOCK_TRAINING)
     for model in (PEER_DIR / "models").glob("*.tar.gz"):
         if model != MODEL:
             model.unlink()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -68,23 +68,28 @@ def newest_model(project: Path) -> Path:
     return max((project / "models").glob("*.tar.gz"), key=lambda path: path.stat().st_mtime)
 
 
-def measure(project: Path, keep_cold_model: Path | None = None) -> TrainingFigures:
+def measure(
+    project: Path,
+    keep_cold_model: Path | None = None,
+    command: Sequence[str] = training.OUR_TRAINING,
+) -> TrainingFigures:
     """Trains ``project`` cold (its cache must be empty), then after one new NLU
     example, then after one FAQ answer is reworded (the edits stay in ``project``).
 
     Args:
         project: a folder from :func:`copy_project`, never trained.
         keep_cold_model: where to move the cold train's model, if it is to be kept.
+        command: how to train (``training.OUR_TRAINING`` or ``training.STOCK_TRAINING``).
     """
     retrained: dict[str, list[str]] = {}
-    cold, retrained["cold"], _ = training.train(project)
+    cold, retrained["cold"], _ = training.train(project, command)
     if keep_cold_model is not None:
         keep_cold_model.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(newest_model(project)), keep_cold_model)
     training.add_nlu_example(project)
-    nlu_example, retrained["nlu_example"], _ = training.train(project)
+    nlu_example, retrained["nlu_example"], _ = training.train(project, command)
     training.edit_faq_answer(project)
-    answer_edit, retrained["answer_edit"], _ = training.train(project)
+    answer_edit, retrained["answer_edit"], _ = training.train(project, command)
     return TrainingFigures(cold, nlu_example, answer_edit, retrained)
 
 

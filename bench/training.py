@@ -2,7 +2,7 @@
 
 Works on a copy of the project's training inputs in a temporary folder, with
 its own empty cache, so the working tree and its ``.rasa/cache`` stay as they
-are. Each step runs ``rasa train`` as ``make train`` does and lists the
+are. Each step trains as ``make train`` does (``OUR_TRAINING``) and lists the
 components Rasa trained again (the others are restored from its cache).
 
 Run with ``make bench``.
@@ -17,28 +17,32 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bot.review.nlu_merge import insert_examples
 
 ROOT = Path(__file__).resolve().parents[1]
 INPUTS = ("config.yml", "domain.yml", "data", "build/spacy")
+# make train's command (it has validated the data before, with bot validate),
+# and a stock project's: plain `rasa train`, which validates first.
+OUR_TRAINING = ("-m", "bot.rasa_server", "train", "--skip-validation", "--out", "models")
+STOCK_TRAINING = ("-m", "rasa", "train", "--out", "models")
 TRAINED = re.compile(r"Finished training component '(\w+)'")
 RESTORED = re.compile(r"Restored component '(\w+)' from cache")
 
 
-def train(project: Path) -> tuple[float, list[str], int]:
-    """Runs ``rasa train`` in ``project``: seconds, components trained, components restored.
+def train(project: Path, command: Sequence[str] = OUR_TRAINING) -> tuple[float, list[str], int]:
+    """Trains ``project``: seconds, components trained, components restored.
 
-    The command is ``make train``'s, which has validated the data before it
-    (``bot validate``, not timed here).
+    Args:
+        project: the folder to train in.
+        command: the Python arguments that train (``OUR_TRAINING``, ``STOCK_TRAINING``).
     """
-    rasa = Path(sys.executable).with_name("rasa")
     environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "RASA_TELEMETRY_ENABLED": "false"}
     started = time.perf_counter()
     result = subprocess.run(
-        [str(rasa), "train", "--skip-validation", "--out", "models"],
+        [sys.executable, *command],
         cwd=project,
         env=environment,
         capture_output=True,

@@ -18,7 +18,12 @@ Both were found by profiling the server under load (py-spy):
   hundred messages, which made the p99 latency under load. Once the model is
   loaded they are moved out of the collector's way (``gc.freeze``).
 
-``python -m bot.rasa_server run ...`` takes ``rasa``'s own arguments.
+It also keeps one expected warning out of ``rasa train``: the FAQ answers are
+plain responses (``utter_faq_<topic>``, see ``bot.faq.topics``), so Rasa warns
+once per FAQ example (about 800 lines) that the example has no response.
+
+``python -m bot.rasa_server run ...`` takes ``rasa``'s own arguments (``make
+train`` runs ``python -m bot.rasa_server train ...``).
 """
 
 from __future__ import annotations
@@ -172,11 +177,39 @@ def share_the_port() -> None:
     sanic.server.runners.serve = serve_on_shared_port
 
 
+# Rasa's warning for each retrieval intent example without a response in the NLU data.
+NO_RESPONSE_WARNING = r"Your training data contains an example '.*' for the 'faq/"
+
+
+def ignore_faq_examples_without_response() -> None:
+    """Adds an ignore filter for ``NO_RESPONSE_WARNING`` after Rasa sets up its own filters.
+
+    Rasa's CLI puts "once" for every ``UserWarning`` at the front of the filters
+    (``rasa.utils.common._filter_warnings``), so a filter set beforehand (or in
+    ``PYTHONWARNINGS``) would never be reached.
+    """
+    import warnings
+
+    import rasa.utils.common
+
+    set_up = rasa.utils.common._filter_warnings
+    if getattr(set_up, "ignores_faq_examples", False):
+        return
+
+    def set_up_then_ignore(*args: Any, **kwargs: Any) -> None:
+        set_up(*args, **kwargs)
+        warnings.filterwarnings("ignore", message=NO_RESPONSE_WARNING, category=UserWarning)
+
+    set_up_then_ignore.ignores_faq_examples = True  # type: ignore[attr-defined]
+    rasa.utils.common._filter_warnings = set_up_then_ignore
+
+
 def main() -> None:
     """Runs the ``rasa`` command line with the fixes in place."""
     use_compiled_action_schema()
     remember_event_types()
     freeze_heap_after_loading()
+    ignore_faq_examples_without_response()
     if os.environ.get(SHARED_PORT_VARIABLE) == "true":
         share_the_port()
     from rasa.__main__ import main as rasa_main

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import logging
 
 import jsonschema
 import pytest
@@ -13,6 +14,7 @@ from rasa.core.actions.action import RemoteAction
 from bot.rasa_server import (
     event_validators,
     freeze_heap_after_loading,
+    ignore_faq_examples_without_response,
     plainly_valid,
     remember_event_types,
     use_compiled_action_schema,
@@ -135,3 +137,27 @@ def test_the_heap_is_frozen_once_the_agent_is_loaded(monkeypatch):
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def test_rasa_train_keeps_quiet_about_faq_examples_without_response(monkeypatch):
+    import warnings
+
+    import rasa.utils.common
+    from rasa.shared.utils.io import raise_warning
+
+    monkeypatch.setattr(rasa.utils.common, "_filter_warnings", rasa.utils.common._filter_warnings)
+    ignore_faq_examples_without_response()
+    with warnings.catch_warnings(record=True) as caught:
+        rasa.utils.common._filter_warnings(log_level=logging.INFO)  # as Rasa's CLI does
+        raise_warning(
+            "Your training data contains an example 'who is the employ...' for the"
+            " 'faq/legal_employer' intent. You either need to add a response phrase"
+        )
+        raise_warning(
+            "Your training data contains an example 'hi...' for the 'chitchat/hi' intent."
+        )
+        raise_warning("Intent 'greet' has only 3 training examples!")
+    assert [str(warning.message)[:40] for warning in caught] == [
+        "Your training data contains an example '",
+        "Intent 'greet' has only 3 training examp",
+    ]

@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlsplit
 from bot.settings import Settings, SettingsError, sqlite_path
 
 SQLITE_STORE = "bot.sqlite_tracker_store.SQLiteTrackerStore"
+LEAN_SQL_STORE = "bot.sql_tracker_store.LeanSQLTrackerStore"
 REDIS_LOCK_STORE = "bot.redis_lock_store.AtomicRedisLockStore"
 
 
@@ -35,7 +36,7 @@ def tracker_store_config(url: str) -> dict[str, Any]:
             f"TRACKER_STORE_URL must be sqlite:///file, postgresql://.../db or memory, got {url!r}"
         )
     config: dict[str, Any] = {
-        "type": "SQL",
+        "type": LEAN_SQL_STORE,  # Rasa's SQL store, its turns by plain SQL
         "dialect": "postgresql",
         "url": parts.hostname or "localhost",
         "port": parts.port or 5432,

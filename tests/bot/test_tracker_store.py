@@ -20,7 +20,7 @@ def test_the_default_keeps_conversations_in_a_sqlite_file():
 def test_a_postgresql_url_becomes_rasas_sql_settings():
     config = tracker_store_config("postgresql://bot:p%40ss@db.internal:6543/agency")
     assert config == {
-        "type": "SQL",
+        "type": "bot.sql_tracker_store.LeanSQLTrackerStore",
         "dialect": "postgresql",
         "url": "db.internal",
         "port": 6543,

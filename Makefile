@@ -94,6 +94,7 @@ LOCK_CONSTRAINTS := $(if $(UPGRADE),,$(if $(wildcard requirements.lock),-c requi
 
 bench: $(MODEL) $(NLP_PIPELINE) ## knowledge search figures; ours vs a rasa init peer: latency, memory, training (reports/bench.md)
 	$(BIN)/python -m bench.knowledge
+	$(BIN)/python -m bench.layers
 	$(BIN)/python -m bench.serving
 
 lock: ## resolve requirements.in into requirements.lock (UPGRADE=1 re-resolves all)

@@ -202,6 +202,13 @@ def _fairness_lines(results: list[BotResult], peer: Peer) -> list[str]:
         "- Both bots call the same action server code. The peer's pipeline has no entity"
         " extractor, so the lead form never gets the roles and its scripts go astray (lead"
         f" forms stored under load: {stored}); its form turns then do other work than ours.",
+        "- Ours runs as `make run` would with `RASA_WORKERS` set (see the note under"
+        " *ours* above: several Rasa processes on one port share the SQLite tracker store"
+        " and lock conversations in Redis); the peer is one process, as its in-memory"
+        " tracker store cannot be shared.",
+        "- Ours trains as `make train` does, `rasa train --skip-validation` (`bot validate`"
+        " has run Rasa's validation before it, untimed); the peer with plain `rasa train`,"
+        " which validates first (a few seconds of each of its figures).",
         "- The load generator runs on the same machine (its CPU is in the table above);"
         " each bot is started once, alone, after the other has stopped.",
         f"- The peer's training times were measured on {peer.measured_at} and are reused"

@@ -1,0 +1,93 @@
+"""Where a turn's time goes: the layers under the REST webhook, in one process.
+
+The serving benchmark times the full turn over HTTP. This loads the same
+model in-process and times what lies beneath it, one message at a time:
+
+- ``parse``: ``Agent.parse_message``, the NLU pipeline alone;
+- ``turn (memory)``: ``Agent.handle_message`` with Rasa's in-memory tracker
+  store: NLU, policies, the answer, no storage and no action server;
+- ``turn (SQLite)``: the same with the project's SQLite tracker store, as served.
+
+Messages are the FAQ questions of the held-out paraphrases, each in a fresh
+conversation, so no action server is needed (an FAQ turn calls none).
+
+Run with ``make bench`` (or ``python -m bench.layers``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import statistics
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import yaml
+
+from bench.retraining import ROOT
+from bot.models import serving_model
+
+REPEATS = 3
+
+
+async def _time(step: Callable[[str, int], Awaitable[object]], texts: list[str]) -> list[float]:
+    """Milliseconds of ``step`` per message, ``REPEATS`` times over ``texts`` (after a warm-up)."""
+    await step(texts[0], -1)
+    timings = []
+    for number in range(REPEATS * len(texts)):
+        started = time.perf_counter()
+        await step(texts[number % len(texts)], number)
+        timings.append(1000 * (time.perf_counter() - started))
+    return timings
+
+
+def _row(name: str, timings: list[float]) -> str:
+    ordered = sorted(timings)
+    p95 = ordered[int(0.95 * (len(ordered) - 1))]
+    return f"{name:16} {statistics.median(timings):8.2f} {p95:8.2f}"
+
+
+async def measure(model: Path, texts: list[str]) -> list[str]:
+    """One table row per layer: median and p95 milliseconds."""
+    from rasa.core.agent import load_agent
+    from rasa.core.channels.channel import UserMessage
+    from rasa.core.tracker_store import InMemoryTrackerStore
+    from rasa.utils.common import configure_logging_and_warnings
+
+    from bot.sqlite_tracker_store import SQLiteTrackerStore
+
+    configure_logging_and_warnings(logging.INFO)  # as `rasa run` does by default
+    agent = await load_agent(model_path=str(model))
+    rows = [_row("parse", await _time(lambda text, _: agent.parse_message(text), texts))]
+
+    async def turn(text: str, number: int) -> object:
+        return await agent.handle_message(UserMessage(text, sender_id=f"layers-{number}"))
+
+    agent.tracker_store = InMemoryTrackerStore(agent.domain)
+    agent.processor.tracker_store = agent.tracker_store
+    rows.append(_row("turn (memory)", await _time(turn, texts)))
+    with tempfile.TemporaryDirectory(prefix="bench-layers-") as folder:
+        store = SQLiteTrackerStore(domain=agent.domain, db=str(Path(folder) / "tracker.db"))
+        agent.tracker_store = agent.processor.tracker_store = store
+        rows.append(_row("turn (SQLite)", await _time(turn, texts)))
+    return rows
+
+
+def main() -> None:
+    """Prints the table."""
+    paraphrases = yaml.safe_load((ROOT / "tests/model/paraphrases.yml").read_text("utf-8"))
+    texts = [row["text"] for row in paraphrases if row["expect"].startswith("faq/")]
+    model = serving_model(ROOT / "models")
+    rows = asyncio.run(measure(model, texts))
+    print(
+        f"\nLayers of a turn, in one process ({model.name}, {len(texts)} FAQ questions"
+        f" x {REPEATS}):"
+    )
+    print(f"{'layer':16} {'p50 ms':>8} {'p95 ms':>8}")
+    print("\n".join(rows))
+
+
+if __name__ == "__main__":
+    main()

@@ -18,6 +18,11 @@ Both were found by profiling the server under load (py-spy):
   hundred messages, which made the p99 latency under load. Once the model is
   loaded they are moved out of the collector's way (``gc.freeze``).
 
+- Loading the model, Rasa's ``LogisticRegressionClassifier`` imports
+  ``skops.io``, which on import looks up the module of every NumPy and SciPy
+  ufunc by scanning all of ``sys.modules``: 8 s once Rasa and TensorFlow have
+  loaded 5,600 modules, 2 s before them. It is imported first.
+
 It also keeps one expected warning out of ``rasa train``: the FAQ answers are
 plain responses (``utter_faq_<topic>``, see ``bot.faq.topics``), so Rasa warns
 once per FAQ example (about 800 lines) that the example has no response.
@@ -38,6 +43,9 @@ if TYPE_CHECKING:
 
 # Set by bot run for each of several Rasa server processes on one port.
 SHARED_PORT_VARIABLE = "RASA_SHARED_PORT"
+# Set for the second and later of them: the port to see answered before starting.
+START_AFTER_VARIABLE = "RASA_START_AFTER_PORT"
+FIRST_SERVER_TIMEOUT_SECONDS = 120.0
 
 
 @cache
@@ -204,14 +212,41 @@ def ignore_faq_examples_without_response() -> None:
     rasa.utils.common._filter_warnings = set_up_then_ignore
 
 
+def wait_for_first_server(port: int, timeout: float = FIRST_SERVER_TIMEOUT_SECONDS) -> bool:
+    """Waits until a server listens on ``127.0.0.1:port``, at most ``timeout`` seconds.
+
+    The second and later Rasa processes start loading only then: the first one
+    loads alone and answers sooner, instead of all of them sharing the cores.
+
+    Returns:
+        Whether one listened in time (after the timeout, this one starts anyway).
+    """
+    import socket
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return True
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
 def main() -> None:
     """Runs the ``rasa`` command line with the fixes in place."""
+    import skops.io  # noqa: F401  # while sys.modules is small (see the module docstring)
+
     use_compiled_action_schema()
     remember_event_types()
     freeze_heap_after_loading()
     ignore_faq_examples_without_response()
     if os.environ.get(SHARED_PORT_VARIABLE) == "true":
         share_the_port()
+    first_port = os.environ.get(START_AFTER_VARIABLE, "")
+    if first_port.isdigit():
+        wait_for_first_server(int(first_port))
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

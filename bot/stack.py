@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.rasa_server import SHARED_PORT_VARIABLE
+from bot.rasa_server import SHARED_PORT_VARIABLE, START_AFTER_VARIABLE
 from bot.settings import Settings, sqlite_path
 from bot.supervisor import Service
 from bot.tracker_store import endpoints
@@ -82,13 +82,15 @@ def rasa_servers(settings: Settings, model: Path) -> list[Service]:
     count = settings.rasa_workers
     # A process listens only once its model is loaded, so connections go to ready
     # ones; the health check of each reaches whichever process the kernel picks.
+    # The first loads alone (it answers sooner); the others start once it listens.
     shared = {SHARED_PORT_VARIABLE: "true"} if count > 1 else {}
+    later = {**shared, START_AFTER_VARIABLE: str(settings.rasa_port)}
     return [
         Service(
             "Rasa server" + (f" {number}" if count > 1 else ""),
             command,
             health_url=f"http://127.0.0.1:{settings.rasa_port}/",
-            environment=shared,
+            environment=shared if number == 1 else later,
         )
         for number in range(1, count + 1)
     ]

@@ -19,6 +19,7 @@ from bot.rasa_server import (
     remember_event_types,
     use_compiled_action_schema,
     validate_action_result,
+    wait_for_first_server,
 )
 
 VALID = {
@@ -161,3 +162,19 @@ def test_rasa_train_keeps_quiet_about_faq_examples_without_response(monkeypatch)
         "Your training data contains an example '",
         "Intent 'greet' has only 3 training examp",
     ]
+
+
+def test_a_later_rasa_process_waits_for_the_first_to_listen():
+    import socket
+    import threading
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    assert wait_for_first_server(port, timeout=0.5) is False
+    first = socket.socket()
+    threading.Timer(0.5, lambda: (first.bind(("127.0.0.1", port)), first.listen())).start()
+    try:
+        assert wait_for_first_server(port, timeout=10) is True
+    finally:
+        first.close()

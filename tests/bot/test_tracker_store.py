@@ -79,4 +79,5 @@ def test_several_rasa_workers_are_processes_sharing_the_port(tmp_path):
     first, second = rasa_servers(two, tmp_path / "model.tar.gz")
     assert (first.name, second.name) == ("Rasa server 1", "Rasa server 2")
     assert first.command == second.command
-    assert first.environment == second.environment == {"RASA_SHARED_PORT": "true"}
+    assert first.environment == {"RASA_SHARED_PORT": "true"}
+    assert second.environment == {"RASA_SHARED_PORT": "true", "RASA_START_AFTER_PORT": "5005"}

@@ -55,10 +55,12 @@ async def measure(model: Path, texts: list[str]) -> list[str]:
     from rasa.core.channels.channel import UserMessage
     from rasa.core.tracker_store import InMemoryTrackerStore
     from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
 
     from bot.sqlite_tracker_store import SQLiteTrackerStore
 
     configure_logging_and_warnings(logging.INFO)  # as `rasa run` does by default
+    configure_structlog(logging.INFO)
     agent = await load_agent(model_path=str(model))
     rows = [_row("parse", await _time(lambda text, _: agent.parse_message(text), texts))]
 

@@ -21,9 +21,14 @@ Both were found by profiling the server under load (py-spy):
 - Loading the model, Rasa's ``LogisticRegressionClassifier`` imports
   ``skops.io``, which on import looks up the module of every NumPy and SciPy
   ufunc by scanning all of ``sys.modules``: 8 s once Rasa and TensorFlow have
-  loaded 5,600 modules, 2 s before them. It is imported first.
+  loaded 5,600 modules, 2 s before them. The server commands import it first
+  (``rasa train`` does not: when nothing is retrained it never needs it).
 
-It also keeps one expected warning out of ``rasa train``: the FAQ answers are
+For ``rasa train`` it skips the schema validation of YAML contents that
+passed it before (:mod:`bot.validated_yaml_cache`, about 1 s of each run),
+checks that the components' packages are installed without importing them
+(Rasa imports each, which costs over a second for spaCy even when no spaCy
+component retrains), and keeps one expected warning out of the output: the FAQ answers are
 plain responses (``utter_faq_<topic>``, see ``bot.faq.topics``), so Rasa warns
 once per FAQ example (about 800 lines) that the example has no response.
 
@@ -35,6 +40,7 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -234,19 +240,52 @@ def wait_for_first_server(port: int, timeout: float = FIRST_SERVER_TIMEOUT_SECON
     return False
 
 
-def main() -> None:
-    """Runs the ``rasa`` command line with the fixes in place."""
+def unavailable_packages(package_names: list[str]) -> set[str]:
+    """``rasa.utils.common.find_unavailable_packages``, by finding, not importing, each."""
+    import importlib.util
+
+    missing = set()
+    for name in package_names:
+        try:
+            if importlib.util.find_spec(name) is None:
+                missing.add(name)
+        except (ImportError, ValueError):
+            missing.add(name)
+    return missing
+
+
+def train_with_fixes() -> None:
+    """The fixes of ``rasa train``: what it does again on every run, done once."""
+    import rasa.utils.common
+
+    from bot.validated_yaml_cache import remember_validated_yaml
+
+    remember_validated_yaml()
+    rasa.utils.common.find_unavailable_packages = unavailable_packages
+
+
+def serve_with_fixes() -> None:
+    """The fixes of ``rasa run`` and ``rasa shell``: the server's own."""
     import skops.io  # noqa: F401  # while sys.modules is small (see the module docstring)
 
     use_compiled_action_schema()
     remember_event_types()
     freeze_heap_after_loading()
-    ignore_faq_examples_without_response()
     if os.environ.get(SHARED_PORT_VARIABLE) == "true":
         share_the_port()
     first_port = os.environ.get(START_AFTER_VARIABLE, "")
     if first_port.isdigit():
         wait_for_first_server(int(first_port))
+
+
+def main() -> None:
+    """Runs the ``rasa`` command line with the fixes its command needs."""
+    command = sys.argv[1:2]
+    if command in (["run"], ["shell"]):
+        serve_with_fixes()
+    elif command == ["train"]:
+        train_with_fixes()
+    ignore_faq_examples_without_response()
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

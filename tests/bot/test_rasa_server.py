@@ -17,6 +17,7 @@ from bot.rasa_server import (
     ignore_faq_examples_without_response,
     plainly_valid,
     remember_event_types,
+    unavailable_packages,
     use_compiled_action_schema,
     validate_action_result,
     wait_for_first_server,
@@ -178,3 +179,12 @@ def test_a_later_rasa_process_waits_for_the_first_to_listen():
         assert wait_for_first_server(port, timeout=10) is True
     finally:
         first.close()
+
+
+def test_packages_are_found_without_being_imported():
+    import sys
+
+    assert "tabnanny" not in sys.modules  # a standard module nothing here imports
+    missing = unavailable_packages(["tabnanny", "no_such_package_here", "no_such.sub"])
+    assert missing == {"no_such_package_here", "no_such.sub"}
+    assert "tabnanny" not in sys.modules

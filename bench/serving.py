@@ -111,12 +111,14 @@ def scale_out(workers: int) -> tuple[dict[str, str], str]:
     Several processes need Redis for their shared locks: LOCK_STORE_URL if set,
     else the one on this machine's default port; without it, one process.
     """
+    one = {"RASA_WORKERS": "1"}
     if workers <= 1:
-        return {}, "one Rasa server process"
+        return one, "one Rasa server process"
     url = os.environ.get("LOCK_STORE_URL") or LOCAL_REDIS
-    host, port = urlsplit(url).hostname or "localhost", urlsplit(url).port or 6379
+    parts = urlsplit(url)
+    host, port = parts.hostname or "localhost", parts.port or 6379
     if not listening(host, port):
-        return {}, f"one Rasa server process (no Redis at {host}:{port} for {workers})"
+        return one, f"one Rasa server process (no Redis at {host}:{port} for {workers})"
     settings = {"RASA_WORKERS": str(workers), "LOCK_STORE_URL": url}
     return settings, f"{workers} Rasa server processes on one port, locks in Redis ({url})"
 

@@ -1,15 +1,16 @@
-"""Rasa's server (``rasa run``), with two slow paths of Rasa 3.6 fixed.
+"""Rasa's command line (``rasa run``, ``rasa shell``, ``rasa train``) with fixes of Rasa 3.6.
 
-Both were found by profiling the server under load (py-spy):
+Each fix was found by profiling (py-spy, cProfile) and keeps Rasa's behaviour.
+
+The server (``run``, ``shell``):
 
 - Rasa checks every answer of the action server against a JSON schema with
   ``jsonschema.validate``, which first validates the schema itself against
   its metaschema: about 20 ms of CPU per custom action call on this
-  machine, more than the rest of a turn. The same schema, checked once and
-  compiled, validates an answer in about 0.6 ms, with the same errors; and a
-  valid answer's events are checked each against its own event type only
-  (the schema's ``oneOf`` tries all 23 types for every event), which gives
-  the same verdict in a fraction of the time.
+  machine. The same schema, checked once and compiled, validates an answer in
+  about 0.6 ms with the same errors; a valid answer's events are checked each
+  against its own event type only (the schema's ``oneOf`` tries all 23 types
+  for every event), the same verdict in a tenth of the time.
 - Loading a conversation turns each stored event back into its class by
   scanning every subclass of ``Event`` (``Event.resolve_by_type``): 7 % of
   the server's time. The classes found are remembered by type name.
@@ -17,23 +18,24 @@ Both were found by profiling the server under load (py-spy):
   garbage collection scanned them all: a pause of about 440 ms every few
   hundred messages, which made the p99 latency under load. Once the model is
   loaded they are moved out of the collector's way (``gc.freeze``).
-
 - Loading the model, Rasa's ``LogisticRegressionClassifier`` imports
   ``skops.io``, which on import looks up the module of every NumPy and SciPy
   ufunc by scanning all of ``sys.modules``: 8 s once Rasa and TensorFlow have
-  loaded 5,600 modules, 2 s before them. The server commands import it first
-  (``rasa train`` does not: when nothing is retrained it never needs it).
+  loaded 5,600 modules, 2 s before them. It is imported first.
+- Several processes can share one port (``RASA_WORKERS``, see ``bot.stack``):
+  ``SO_REUSEPORT``, the later ones starting once the first listens.
 
-For ``rasa train`` it skips the schema validation of YAML contents that
-passed it before (:mod:`bot.validated_yaml_cache`, about 1 s of each run),
-checks that the components' packages are installed without importing them
-(Rasa imports each, which costs over a second for spaCy even when no spaCy
-component retrains), and keeps one expected warning out of the output: the FAQ answers are
-plain responses (``utter_faq_<topic>``, see ``bot.faq.topics``), so Rasa warns
-once per FAQ example (about 800 lines) that the example has no response.
+Training (``train``, as ``make train`` runs it):
 
-``python -m bot.rasa_server run ...`` takes ``rasa``'s own arguments (``make
-train`` runs ``python -m bot.rasa_server train ...``).
+- the schema validation of YAML contents that passed it before is skipped
+  (:mod:`bot.validated_yaml_cache`, about 1 s of each run);
+- the components' packages are found, not imported (Rasa imports each: over
+  a second for spaCy even when no spaCy component retrains);
+- the FAQ answers are plain responses (``utter_faq_<topic>``, see
+  ``bot.faq.topics``), so Rasa would warn once per FAQ example (about 800
+  lines) that it has no response: that warning is ignored.
+
+``python -m bot.rasa_server run ...`` takes ``rasa``'s own arguments.
 """
 
 from __future__ import annotations

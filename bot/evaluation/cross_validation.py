@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.evaluation.results import FALLBACK, EvaluationError, Prediction
+from bot.rasa_server import NO_RESPONSE_WARNING
 
 if TYPE_CHECKING:
     from rasa.core.agent import Agent
@@ -110,6 +111,8 @@ def evaluate_fold(fold: Fold, config: Path, workdir: Path) -> list[Prediction]:
     with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
         # Explained in bot/validation.py: FaqTopicSelector does the response selection.
         warnings.filterwarnings("ignore", message=".*does not include a response selector")
+        # The FAQ answers are plain responses (bot.faq.topics.answer_response).
+        warnings.filterwarnings("ignore", message=NO_RESPONSE_WARNING, category=UserWarning)
         model = rasa.model_training.train_nlu(
             str(config), str(training_file), str(directory), fixed_model_name="nlu"
         )

@@ -16,6 +16,7 @@ dialect: postgresql, url: host, port: 5432, db: ..., username: ..., password: ..
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 from dataclasses import dataclass
@@ -114,7 +115,7 @@ class LeanSQLTrackerStore(SQLTrackerStore):
             stored = connection.execute(
                 self.statements.count_session, {"sender": tracker.sender_id}
             ).scalar_one()
-            new_events = list(tracker.events)[stored:]
+            new_events = list(itertools.islice(tracker.events, stored, None))
             if new_events:
                 rows = [event_row(tracker.sender_id, event) for event in new_events]
                 connection.execute(self.statements.insert, rows)

@@ -118,5 +118,8 @@ def agent(event_loop_for_model: asyncio.AbstractEventLoop, action_server_url: st
     from rasa.core.agent import Agent
     from rasa.utils.endpoints import EndpointConfig
 
+    from bot.rasa_server import speed_up_turns
+
+    speed_up_turns()  # as the server does: the model tests exercise what is served
     os.chdir(ROOT)  # SpacyNLP loads build/spacy relative to the project root
     return Agent.load(str(trained_model()), action_endpoint=EndpointConfig(action_server_url))

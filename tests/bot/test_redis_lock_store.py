@@ -11,11 +11,12 @@ from collections.abc import Iterator
 
 import pytest
 import redis
-from rasa.core.lock_store import LockStore, RedisLockStore
+from rasa.core.lock_store import LockError, LockStore, RedisLockStore
 from rasa.core.utils import number_of_sanic_workers
 from rasa.utils.endpoints import read_endpoint_config
 
 from bot.redis_lock_store import AtomicRedisLockStore
+from tests.conftest import free_port
 from tests.services import require_service
 
 HOST, PORT, DB = "127.0.0.1", 6379, 1
@@ -154,6 +155,40 @@ async def test_the_lock_lets_one_task_in_at_a_time(key_prefix):
     await asyncio.gather(handle_message("first", first), handle_message("second", second))
     assert events == ["first in", "first out", "second in", "second out"]
     assert first.get_lock(CONVERSATION) is None
+
+
+async def test_the_lock_yields_the_stored_lock_serving_its_ticket(key_prefix):
+    store = make_store(key_prefix)
+    async with store.lock(CONVERSATION, LIFETIME) as held:
+        assert held.conversation_id == CONVERSATION
+        assert held.now_serving == 0
+        assert stored_numbers(store) == [0]
+    assert stored_numbers(store) == []
+
+
+async def test_a_waiter_whose_ticket_expires_gets_a_lock_error(key_prefix):
+    holder, waiter = make_store(key_prefix), make_store(key_prefix)
+
+    async def hold():
+        async with holder.lock(CONVERSATION, LIFETIME):
+            await asyncio.sleep(0.5)
+
+    async def wait():
+        await asyncio.sleep(0.05)
+        async with waiter.lock(CONVERSATION, 0.2, wait_time_in_seconds=0.05):
+            pytest.fail("a ticket that expired while waiting must not get the lock")
+
+    results = await asyncio.gather(hold(), wait(), return_exceptions=True)
+    assert results[0] is None
+    assert isinstance(results[1], LockError)
+    assert stored_numbers(holder) == []
+
+
+async def test_redis_out_of_reach_is_a_lock_error():
+    store = AtomicRedisLockStore(host=HOST, port=free_port(), socket_timeout=1)
+    with pytest.raises(LockError):
+        async with store.lock(CONVERSATION, LIFETIME):
+            pytest.fail("no lock without Redis")
 
 
 def test_concurrent_processes_get_distinct_tickets_and_keep_them_all(key_prefix):

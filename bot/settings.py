@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 DEFAULT_DATABASE_URL = "sqlite:///var/leads.db"
 DEFAULT_TRACKER_STORE_URL = "sqlite:///var/tracker.db"
+DEFAULT_EVENT_BROKER_QUEUE = "rasa_events"
 DEFAULT_SITE_ORIGINS = ("http://localhost:8000", "http://127.0.0.1:8000")
 
 
@@ -65,6 +66,9 @@ class Settings:
     lock_store_url: str | None = None
     # Rasa server processes sharing its port (SO_REUSEPORT); more than one needs lock_store_url.
     rasa_workers: int = 1
+    # RabbitMQ (amqp://user:password@host:5672/vhost) that receives every conversation event.
+    event_broker_url: str | None = None
+    event_broker_queue: str = DEFAULT_EVENT_BROKER_QUEUE
     sales_api_token: str | None = None
     sales_dev_mode: bool = False
     web_host: str = "127.0.0.1"
@@ -236,6 +240,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         tracker_store_url=tracker_store_url,
         lock_store_url=lock_store_url,
         rasa_workers=_rasa_workers(env, lock_store_url, tracker_store_url),
+        event_broker_url=_url(env, "EVENT_BROKER_URL", ("amqp", "amqps")),
+        event_broker_queue=_text(env, "EVENT_BROKER_QUEUE") or DEFAULT_EVENT_BROKER_QUEUE,
         sales_api_token=_text(env, "SALES_API_TOKEN"),
         sales_dev_mode=_flag(env, "SALES_DEV_MODE"),
         web_host=_text(env, "WEB_HOST") or "127.0.0.1",

@@ -4,19 +4,23 @@ Rasa reads the action server and the tracker store from ``endpoints.yml``;
 ``bot run`` writes that file from the settings, so one environment variable
 (``TRACKER_STORE_URL``) moves conversations from the SQLite default to
 PostgreSQL, ``LOCK_STORE_URL`` moves conversation locks to Redis (for several
-Rasa workers) and ``ACTIONS_PORT`` moves the action server.
+Rasa workers), ``EVENT_BROKER_URL`` sends every conversation event to RabbitMQ
+and ``ACTIONS_PORT`` moves the action server.
 """
 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from bot.settings import Settings, SettingsError, sqlite_path
 
 SQLITE_STORE = "bot.sqlite_tracker_store.SQLiteTrackerStore"
 LEAN_SQL_STORE = "bot.sql_tracker_store.LeanSQLTrackerStore"
 REDIS_LOCK_STORE = "bot.redis_lock_store.AtomicRedisLockStore"
+BUFFERING_EVENT_BROKER = "bot.event_broker.BufferingPikaEventBroker"
+# Seconds between two attempts to reach RabbitMQ (the broker retries in the background).
+EVENT_BROKER_RETRY_SECONDS = 5
 
 
 def tracker_store_config(url: str) -> dict[str, Any]:
@@ -73,6 +77,31 @@ def lock_store_config(url: str) -> dict[str, Any]:
     return config
 
 
+def event_broker_config(url: str, queue: str) -> dict[str, Any]:
+    """Rasa's ``event_broker`` section for an ``amqp://`` or ``amqps://`` URL.
+
+    The credentials go in their own keys, never in ``url``, which Rasa logs.
+
+    Raises:
+        SettingsError: for a URL of another scheme or without a host.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("amqp", "amqps") or not parts.hostname:
+        raise SettingsError(
+            f"EVENT_BROKER_URL must be amqp://user:password@host/vhost, got {url!r}"
+        )
+    return {
+        "type": BUFFERING_EVENT_BROKER,
+        "url": urlunsplit((parts.scheme, parts.hostname, parts.path, parts.query, "")),
+        "port": parts.port or (5671 if parts.scheme == "amqps" else 5672),
+        "username": unquote(parts.username or "guest"),
+        "password": unquote(parts.password or "guest"),
+        "queues": [queue],
+        "connection_attempts": 1,
+        "retry_delay_in_seconds": EVENT_BROKER_RETRY_SECONDS,
+    }
+
+
 def endpoints(settings: Settings) -> dict[str, Any]:
     """The content of the endpoints file ``bot run`` hands to Rasa."""
     content = {
@@ -82,4 +111,8 @@ def endpoints(settings: Settings) -> dict[str, Any]:
     }
     if settings.lock_store_url is not None:
         content["lock_store"] = lock_store_config(settings.lock_store_url)
+    if settings.event_broker_url is not None:
+        content["event_broker"] = event_broker_config(
+            settings.event_broker_url, settings.event_broker_queue
+        )
     return content

@@ -1,4 +1,4 @@
-"""Rasa's endpoints from the settings: TRACKER_STORE_URL, LOCK_STORE_URL, ACTIONS_PORT."""
+"""Rasa's endpoints from the settings: the tracker store, lock store, event broker, actions."""
 
 from __future__ import annotations
 
@@ -81,3 +81,32 @@ def test_several_rasa_workers_are_processes_sharing_the_port(tmp_path):
     assert first.command == second.command
     assert first.environment == {"RASA_SHARED_PORT": "true"}
     assert second.environment == {"RASA_SHARED_PORT": "true", "RASA_START_AFTER_PORT": "5005"}
+
+
+def test_without_an_event_broker_url_no_event_leaves_the_bot():
+    assert "event_broker" not in endpoints(load_settings({}))
+
+
+def test_an_amqp_url_becomes_the_buffering_event_broker():
+    settings = load_settings(
+        {
+            "EVENT_BROKER_URL": "amqp://bot:p%40ss@mq.internal:5673/agency",
+            "EVENT_BROKER_QUEUE": "crm",
+        }
+    )
+    assert endpoints(settings)["event_broker"] == {
+        "type": "bot.event_broker.BufferingPikaEventBroker",
+        "url": "amqp://mq.internal/agency",
+        "port": 5673,
+        "username": "bot",
+        "password": "p@ss",
+        "queues": ["crm"],
+        "connection_attempts": 1,
+        "retry_delay_in_seconds": 5,
+    }
+
+
+@pytest.mark.parametrize("url", ["redis://mq.internal", "amqp://"])
+def test_an_unusable_event_broker_url_is_refused(url):
+    with pytest.raises(SettingsError, match="EVENT_BROKER_URL"):
+        endpoints(load_settings({"EVENT_BROKER_URL": url}))

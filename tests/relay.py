@@ -1,0 +1,52 @@
+"""A TCP relay on localhost: a service that comes up (or goes away) when a test says so."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+from collections.abc import AsyncIterator, Iterator
+
+HOST = "127.0.0.1"
+
+
+@contextlib.asynccontextmanager
+async def tcp_relay(port: int, target_port: int) -> AsyncIterator[None]:
+    """Forwards ``port`` to ``target_port`` on localhost: RabbitMQ coming up late."""
+
+    async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(ConnectionError):
+            while data := await reader.read(65536):
+                writer.write(data)
+                await writer.drain()
+        writer.close()
+
+    async def relay(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        target_reader, target_writer = await asyncio.open_connection(HOST, target_port)
+        await asyncio.gather(pipe(reader, target_writer), pipe(target_reader, writer))
+
+    server = await asyncio.start_server(relay, HOST, port)
+    async with server:
+        yield
+
+
+@contextlib.contextmanager
+def tcp_relay_in_thread(port: int, target_port: int) -> Iterator[None]:
+    """:func:`tcp_relay` for synchronous tests: its own event loop in a thread."""
+    loop = asyncio.new_event_loop()
+    ready, stop = threading.Event(), asyncio.Event()
+
+    async def serve() -> None:
+        async with tcp_relay(port, target_port):
+            ready.set()
+            await stop.wait()
+
+    thread = threading.Thread(target=loop.run_until_complete, args=(serve(),), daemon=True)
+    thread.start()
+    ready.wait(timeout=10)
+    try:
+        yield
+    finally:
+        loop.call_soon_threadsafe(stop.set)
+        thread.join(timeout=10)
+        loop.close()

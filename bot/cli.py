@@ -8,11 +8,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot.cli_support import serving_model_or_exit, settings_or_exit
+from bot.container import add_container_commands
 from bot.evaluation.cli import add_evaluation_commands
 from bot.models import DEFAULT_KEEP, MODELS_DIR
 from bot.nlp.pipeline import PATTERNS_FILE, PatternsError, build_and_save
 from bot.review.cli import add_review_commands
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import SettingsError
 
 DEFAULT_PIPELINE_DIR = Path("build/spacy")
 
@@ -47,17 +49,10 @@ def _validate(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-def _settings_or_exit() -> Settings:
-    try:
-        return load_settings()
-    except SettingsError as error:
-        raise SystemExit(f"error: {error}") from None
-
-
 def _db_upgrade(args: argparse.Namespace) -> int:
     from bot.leads.store import create_engine_for, upgrade_database
 
-    settings = _settings_or_exit()
+    settings = settings_or_exit()
     engine = create_engine_for(settings.database_url)
     try:
         upgrade_database(engine)
@@ -72,7 +67,7 @@ def _deliver(args: argparse.Namespace) -> int:
 
     from bot.delivery.worker import deliver
 
-    settings = _settings_or_exit()
+    settings = settings_or_exit()
     if args.retry_failed:
         from bot.leads.store import Outbox, create_engine_for
 
@@ -106,7 +101,7 @@ def _stats(args: argparse.Namespace) -> int:
     from bot.conversations.stats import format_table, gather_stats
     from bot.leads.store import LeadStoreError
 
-    settings = _settings_or_exit()
+    settings = settings_or_exit()
     try:
         period = parse_period(args.since, args.until, datetime.now(timezone.utc).date())
         stats = gather_stats(settings, period)
@@ -150,17 +145,6 @@ def _model_rollback(args: argparse.Namespace) -> int:
     return 0
 
 
-def _serving_model_or_exit(requested: Path | None) -> Path:
-    from bot.models import ModelError, serving_model
-
-    if requested is not None:
-        return requested
-    try:
-        return serving_model()
-    except ModelError as error:
-        raise SystemExit(f"error: {error}") from None
-
-
 def _run(args: argparse.Namespace) -> int:
     import asyncio
     from dataclasses import replace
@@ -168,8 +152,8 @@ def _run(args: argparse.Namespace) -> int:
     from bot import stack
     from bot.supervisor import Supervisor
 
-    settings = _settings_or_exit()
-    model = _serving_model_or_exit(args.model)
+    settings = settings_or_exit()
+    model = serving_model_or_exit(args.model)
     if args.dev and not settings.sales_api_token:
         settings = replace(settings, sales_dev_mode=True)
     settings = stack.with_dev_token(settings)
@@ -233,6 +217,7 @@ def make_parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(handler=_run)
 
+    add_container_commands(commands)
     _add_model_commands(commands)
     _add_stats_command(commands)
     add_review_commands(commands)

@@ -79,6 +79,8 @@ class Settings:
     chat_server_url: str = "http://localhost:5005"
     rasa_port: int = 5005
     actions_port: int = 5055
+    # Where the Rasa server calls the action server; None: this machine's actions_port.
+    action_server_url: str | None = None
     log_dir: Path = Path("build/logs")
     agency_email: str = "hello@agency.example"
     default_phone_region: str | None = None
@@ -250,6 +252,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         chat_server_url=_url(env, "CHAT_SERVER_URL", ("http", "https")) or "http://localhost:5005",
         rasa_port=_port(env, "RASA_PORT", 5005),
         actions_port=_port(env, "ACTIONS_PORT", 5055),
+        action_server_url=_url(env, "ACTION_SERVER_URL", ("http", "https")),
         log_dir=Path(_text(env, "LOG_DIR") or "build/logs"),
         agency_email=_text(env, "AGENCY_EMAIL") or "hello@agency.example",
         default_phone_region=region.upper() if region else None,

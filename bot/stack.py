@@ -22,6 +22,8 @@ from bot.supervisor import Service
 from bot.tracker_store import endpoints
 
 CREDENTIALS_FILE = Path("credentials.yml")
+# What `bot serve` runs in a container, by the name its command takes.
+SERVICE_NAMES = ("rasa", "actions", "web", "delivery")
 
 
 def with_dev_token(settings: Settings) -> Settings:
@@ -120,6 +122,27 @@ def services(settings: Settings, model: Path) -> list[Service]:
         delivery_worker(),
         *rasa_servers(settings, model),
     ]
+
+
+def single_service(settings: Settings, model: Path | None, name: str) -> Service:
+    """The service ``bot serve NAME`` runs alone, as one container does.
+
+    Raises:
+        ValueError: an unknown name, or several Rasa processes (a container runs
+            one; scale out with more containers instead).
+    """
+    if name == "rasa":
+        if settings.rasa_workers > 1:
+            raise ValueError("one Rasa process per container: set RASA_WORKERS=1, add replicas")
+        if model is None:
+            raise ValueError("the Rasa server needs a model")
+        return rasa_server(settings, model)
+    chosen = {"actions": action_server, "web": web_app}.get(name)
+    if chosen is not None:
+        return chosen(settings)
+    if name == "delivery":
+        return delivery_worker()
+    raise ValueError(f"unknown service {name!r}: one of {', '.join(SERVICE_NAMES)}")
 
 
 def ready_message(settings: Settings, seconds: float) -> str:

@@ -104,9 +104,10 @@ def event_broker_config(url: str, queue: str) -> dict[str, Any]:
 
 def endpoints(settings: Settings) -> dict[str, Any]:
     """The content of the endpoints file ``bot run`` hands to Rasa."""
+    # 127.0.0.1, not localhost: Rasa resolves the name again for every action call.
+    actions = settings.action_server_url or f"http://127.0.0.1:{settings.actions_port}/webhook"
     content = {
-        # 127.0.0.1, not localhost: Rasa resolves the name again for every action call.
-        "action_endpoint": {"url": f"http://127.0.0.1:{settings.actions_port}/webhook"},
+        "action_endpoint": {"url": actions},
         "tracker_store": tracker_store_config(settings.tracker_store_url),
     }
     if settings.lock_store_url is not None:

@@ -110,3 +110,8 @@ def test_an_amqp_url_becomes_the_buffering_event_broker():
 def test_an_unusable_event_broker_url_is_refused(url):
     with pytest.raises(SettingsError, match="EVENT_BROKER_URL"):
         endpoints(load_settings({"EVENT_BROKER_URL": url}))
+
+
+def test_an_action_server_url_points_rasa_at_another_host():
+    settings = load_settings({"ACTION_SERVER_URL": "http://actions:5055/webhook"})
+    assert endpoints(settings)["action_endpoint"] == {"url": "http://actions:5055/webhook"}

@@ -24,7 +24,7 @@ export PYTHONDONTWRITEBYTECODE ?= 1
 # Third-party deprecation notices (pkg_resources, pyparsing, jax) drown the output.
 export PYTHONWARNINGS ?= ignore::DeprecationWarning
 
-.PHONY: help install nlp train run shell validate lint browser test evaluate bench clean lock
+.PHONY: help install nlp train run shell validate lint lint-deploy browser test evaluate bench clean lock prune-dev
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -67,10 +67,20 @@ validate: $(STAMP) $(NLP_PIPELINE) ## rasa data validate and the project's own c
 	$(BIN)/bot validate
 	@mkdir -p build && touch $(VALIDATED)
 
-lint: $(STAMP) ## ruff (lint and format) and mypy on bot/ and actions/
+lint: $(STAMP) lint-deploy ## ruff (lint and format) and mypy on bot/ and actions/; the deployment files
 	$(BIN)/ruff check bot actions tests bench
 	$(BIN)/ruff format --check bot actions tests bench
 	$(BIN)/mypy
+
+# Docker cannot run here: the Dockerfile is linted (hadolint) and the Kubernetes
+# manifests validated against the API's schemas (kubernetes-validate, offline).
+KUBERNETES_VERSION := 1.28.0
+lint-deploy: $(STAMP) ## hadolint the Dockerfile; validate deploy/kubernetes/ against Kubernetes' schemas
+	$(BIN)/hadolint Dockerfile
+	$(BIN)/kubernetes-validate --quiet --strict --kubernetes-version $(KUBERNETES_VERSION) deploy/kubernetes/*.yaml
+
+prune-dev: $(STAMP) ## remove the test and lint tools from .venv (the container image does, after training)
+	$(BIN)/pip uninstall --yes --quiet -r requirements-dev.in
 
 # Browser tests drive Debian's chromium (never a browser Playwright downloads).
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)

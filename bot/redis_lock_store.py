@@ -242,9 +242,8 @@ class AtomicRedisLockStore(RedisLockStore):
             while serving != number:
                 await asyncio.sleep(wait_time_in_seconds)
                 peeked = await self._run_async(scripts.peek, conversation_id, time.time())
-                if (
-                    not peeked or peeked[0] > number
-                ):  # numbers grow: a higher one means ours expired
+                # Gone, or serving a higher number (numbers grow): our ticket expired.
+                if not peeked or peeked[0] > number:
                     raise LockError(
                         f"Could not acquire lock for conversation_id '{conversation_id}'."
                     )

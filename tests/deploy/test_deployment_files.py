@@ -1,0 +1,143 @@
+"""The deployment files keep safe defaults and match the settings the bot reads.
+
+make lint validates deploy/kubernetes/ against Kubernetes' own schemas and
+lints the Dockerfile; these tests hold what schemas cannot: the unsafe
+defaults of Rasa's deprecated Helm chart stay out, every variable set is one
+the bot reads, every container command is a service ``bot serve`` knows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bot.stack import SERVICE_NAMES
+from tests.conftest import ROOT
+
+KUBERNETES = sorted((ROOT / "deploy/kubernetes").glob("*.yaml"))
+COMPOSE = ROOT / "docker-compose.yml"
+# Where Rasa's chart put its unsafe defaults: a shared token, any origin, the open API.
+UNSAFE = [r"rasaToken", r"--enable-api", r"--auth-token", r"\bcors\b.*\*", r"SITE_ORIGINS.*\*"]
+# Variables the images and platforms read besides the bot's settings.
+NOT_SETTINGS = {"HOME", "POSTGRES_DB", "POSTGRES_USER", "POSTGRES_PASSWORD"}
+
+
+def settings_variables() -> set[str]:
+    """Every variable the bot reads (tests/bot/test_settings.py ties .env.example to them)."""
+    text = (ROOT / ".env.example").read_text()
+    return set(re.findall(r"^#?\s*([A-Z][A-Z_]+)=", text, re.M))
+
+
+def kubernetes_documents() -> list[dict[str, Any]]:
+    return [doc for path in KUBERNETES for doc in yaml.safe_load_all(path.read_text()) if doc]
+
+
+def pod_specs() -> Iterator[tuple[str, dict[str, Any]]]:
+    for doc in kubernetes_documents():
+        if doc["kind"] in ("Deployment", "Job"):
+            yield doc["metadata"]["name"], doc["spec"]["template"]["spec"]
+
+
+def compose() -> dict[str, Any]:
+    return yaml.safe_load(COMPOSE.read_text())
+
+
+def test_the_manifests_exist_for_every_service():
+    names = {name for name, _ in pod_specs()}
+    assert names == {f"agency-bot-{service}" for service in (*SERVICE_NAMES, "migrate")}
+
+
+@pytest.mark.parametrize("path", [*KUBERNETES, COMPOSE, ROOT / "Dockerfile"], ids=lambda p: p.name)
+def test_no_unsafe_default_of_rasas_chart(path: Path):
+    text = path.read_text()
+    for pattern in UNSAFE:
+        assert not re.search(pattern, text), f"{path.name}: {pattern}"
+
+
+def test_every_pod_runs_as_a_non_root_user_on_a_read_only_root():
+    for name, spec in pod_specs():
+        assert spec["securityContext"]["runAsNonRoot"] is True, name
+        assert spec["automountServiceAccountToken"] is False, name
+        for container in spec["containers"]:
+            security = container["securityContext"]
+            assert security["readOnlyRootFilesystem"] is True, name
+            assert security["allowPrivilegeEscalation"] is False, name
+            assert security["capabilities"]["drop"] == ["ALL"], name
+            assert container["resources"]["limits"]["memory"], name
+
+
+def test_every_http_service_has_probes_and_every_command_is_a_bot_service():
+    for name, spec in pod_specs():
+        [container] = spec["containers"]
+        command, *rest = container["args"]
+        if command == "serve":
+            assert rest[0] in SERVICE_NAMES, name
+        if container.get("ports"):
+            assert {"startupProbe", "readinessProbe", "livenessProbe"} <= set(container), name
+
+
+def test_the_action_server_is_internal_and_only_rasa_reaches_it():
+    documents = kubernetes_documents()
+    ingress = next(doc for doc in documents if doc["kind"] == "Ingress")
+    backends = {
+        path["backend"]["service"]["name"]
+        for rule in ingress["spec"]["rules"]
+        for path in rule["http"]["paths"]
+    }
+    assert backends == {"agency-bot-rasa", "agency-bot-web"}
+    policy = next(doc for doc in documents if doc["kind"] == "NetworkPolicy")
+    [rule] = policy["spec"]["ingress"]
+    assert rule["from"] == [
+        {"podSelector": {"matchLabels": {"app.kubernetes.io/name": "agency-bot-rasa"}}}
+    ]
+    services = [doc for doc in documents if doc["kind"] == "Service"]
+    assert all(service["spec"]["type"] == "ClusterIP" for service in services)
+
+
+def test_rasa_replicas_keep_a_visitor_on_one_replica_and_run_one_process_each():
+    documents = kubernetes_documents()
+    rasa = next(
+        doc
+        for doc in documents
+        if doc["metadata"]["name"] == "agency-bot-rasa" and doc["kind"] == "Deployment"
+    )
+    assert rasa["spec"]["replicas"] >= 2
+    service = next(
+        doc
+        for doc in documents
+        if doc["kind"] == "Service" and doc["metadata"]["name"] == "agency-bot-rasa"
+    )
+    assert service["spec"]["sessionAffinity"] == "ClientIP"
+    config = next(doc for doc in documents if doc["kind"] == "ConfigMap")
+    assert config["data"]["RASA_WORKERS"] == "1"
+    assert "*" not in config["data"]["SITE_ORIGINS"]
+
+
+def test_the_config_map_sets_only_variables_the_bot_reads():
+    config = next(doc for doc in kubernetes_documents() if doc["kind"] == "ConfigMap")
+    assert set(config["data"]) - NOT_SETTINGS <= settings_variables()
+
+
+def test_compose_sets_only_variables_the_bot_reads_and_shares_state_between_replicas():
+    services = compose()["services"]
+    known = settings_variables() | NOT_SETTINGS
+    for name, service in services.items():
+        assert set(service.get("environment", {})) <= known, name
+    rasa = services["rasa"]
+    assert rasa["deploy"]["replicas"] >= 2
+    assert rasa["environment"]["TRACKER_STORE_URL"].startswith("postgresql://")
+    assert rasa["environment"]["LOCK_STORE_URL"].startswith("redis://")
+    assert "ports" not in rasa  # reached through nginx (rasa-front)
+    assert "ports" not in services["actions"]  # reached by Rasa only
+
+
+def test_compose_commands_are_bot_services():
+    for name, service in compose()["services"].items():
+        command = service.get("command", [])
+        if service.get("image", "").startswith("agency-bot") and command[:1] == ["serve"]:
+            assert command[1] in SERVICE_NAMES, name

@@ -8,6 +8,7 @@ bot says it does not know and offers the likeliest topics and the team.
 from __future__ import annotations
 
 import asyncio
+import threading
 from functools import cache
 from typing import Any
 
@@ -27,13 +28,21 @@ QUESTION_SLOT = "knowledge_question"
 SHOWN_SLOT = "knowledge_shown"
 
 
+_INDEX_BUILD = threading.Lock()
+
+
 @cache
-def _index() -> KnowledgeIndex:
+def _built_index() -> KnowledgeIndex:
     return KnowledgeIndex.from_directory()
 
 
+def _index() -> KnowledgeIndex:
+    with _INDEX_BUILD:  # the first questions arrive together: build once, not once each
+        return _built_index()
+
+
 async def knowledge_index() -> KnowledgeIndex:
-    """The index of data/knowledge, built in a worker thread on first use."""
+    """The index of data/knowledge, built once, in a worker thread, on first use."""
     return await asyncio.to_thread(_index)
 
 

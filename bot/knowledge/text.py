@@ -7,8 +7,8 @@ followed by the group's key, so visitor words and article words meet.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Mapping
-from functools import cache
 from pathlib import Path
 
 import snowballstemmer
@@ -21,13 +21,19 @@ GROUP_PREFIX = "~"  # marks a synonym group's key among the stems
 Tokenizer = Callable[[str], Iterable[str]]
 
 
-@cache
+# A Snowball stemmer keeps the word it works on in itself: one per thread (the
+# action server builds the knowledge index in worker threads).
+_stemmers = threading.local()
+
+
 def _stemmer() -> snowballstemmer.stemmer:
-    return snowballstemmer.stemmer("english")
+    if not hasattr(_stemmers, "english"):
+        _stemmers.english = snowballstemmer.stemmer("english")
+    return _stemmers.english
 
 
 def stem(word: str) -> str:
-    """The Snowball stem of a lower-case word."""
+    """The Snowball stem of a lower-case word (safe from several threads at once)."""
     return str(_stemmer().stemWord(word))
 
 

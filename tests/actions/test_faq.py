@@ -1,7 +1,10 @@
 """The knowledge actions with real trackers and the real knowledge base."""
 
+import asyncio
+
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import faq
 from actions.faq import (
     MORE_BUTTON,
     TEAM_NEEDS_BUTTON,
@@ -75,3 +78,10 @@ async def test_tell_more_without_an_earlier_answer_says_there_is_no_more(make_tr
     dispatcher = CollectingDispatcher()
     await ActionTellMore().run(dispatcher, make_tracker(text="tell me more"), {})
     assert dispatcher.messages[0]["response"] == "utter_knowledge_no_more"
+
+
+async def test_questions_arriving_together_build_the_knowledge_index_once():
+    faq._built_index.cache_clear()
+    indexes = await asyncio.gather(*(faq.knowledge_index() for _ in range(6)))
+    assert all(index is indexes[0] for index in indexes)
+    assert faq._built_index.cache_info().misses == 1

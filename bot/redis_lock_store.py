@@ -26,6 +26,14 @@ samples under load). Here ``lock()`` is asynchronous: one script issues the
 ticket and tells whether it is first in line, one releases it; waiting reads
 the lock again after ``wait_time_in_seconds`` as Rasa's does.
 
+A ticket taken by ``lock()`` is a lease: it expires ``lease_seconds`` (10 s)
+after its last renewal, and the process renews it every third of that while
+the message waits or is processed, up to ``lock_lifetime`` of processing. With
+Rasa's plain 60 s tickets, a replica killed mid-message blocked its
+conversations for a minute, and the next message's ticket, issued a moment
+later, expired while it waited, so it failed too (found by the scale-out
+test); now they wait at most ``lease_seconds``.
+
 Time is Python's ``time.time()`` of the issuing process, passed to the scripts,
 never Redis's ``TIME``: Rasa decides whether a ticket has expired with
 ``time.time()`` in every process (``Ticket.has_expired``), so expiries must be
@@ -36,6 +44,7 @@ independent of the Redis server's clock.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import json
 import logging
@@ -52,94 +61,20 @@ from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 from redis.commands.core import AsyncScript, Script
 
+from bot.redis_lock_scripts import ISSUE_SCRIPT, PEEK_SCRIPT, RELEASE_SCRIPT, RENEW_SCRIPT
+
 logger = logging.getLogger(__name__)
+
+# How long a ticket taken by lock() lives after its last renewal (a third of it apart).
+LEASE_SECONDS = 10.0
 
 # The keys of the `lock_store` section of endpoints.yml besides `type` and `url` (the host):
 # RedisLockStore's arguments (Rasa 3.6: host, port, db, username, password, use_ssl,
 # ssl_certfile, ssl_keyfile, ssl_ca_certs, key_prefix, socket_timeout).
-ENDPOINT_KEYS = frozenset(inspect.signature(RedisLockStore.__init__).parameters) - {"self"}
-
-# KEYS[1]: the lock. ARGV[1]: now; ARGV[2]: the conversation id as JSON.
-_LOCK_FUNCTIONS = """
-local function read_live_tickets(now)
-  local live, highest = {}, -1
-  local stored = redis.call('GET', KEYS[1])
-  if stored then
-    for _, encoded in ipairs(cjson.decode(stored)['tickets']) do
-      local ticket = cjson.decode(encoded)
-      highest = math.max(highest, ticket['number'])
-      if ticket['expires'] >= now then
-        table.insert(live, {encoded = encoded, number = ticket['number'],
-                            expires = ticket['expires']})
-      end
-    end
-  end
-  return live, highest
-end
-
-local function write_lock(tickets, now)
-  if #tickets == 0 then
-    redis.call('DEL', KEYS[1])
-    return 0
-  end
-  local encoded, newest = {}, now
-  for index, ticket in ipairs(tickets) do
-    encoded[index] = cjson.encode(ticket.encoded)
-    newest = math.max(newest, ticket.expires)
-  end
-  local lock = '{"conversation_id": ' .. ARGV[2] .. ', "tickets": ['
-    .. table.concat(encoded, ', ') .. ']}'
-  redis.call('SET', KEYS[1], lock, 'PX', math.max(1, math.ceil((newest - now) * 1000)))
-  return #tickets
-end
-"""
-
-# ARGV[3]: the new ticket's expiry, written as Python's json writes it.
-# Returns the new ticket's number, the number now served (the first live ticket's)
-# and the lock as stored.
-ISSUE_SCRIPT = (
-    _LOCK_FUNCTIONS
-    + """
-local now = tonumber(ARGV[1])
-local tickets, highest = read_live_tickets(now)
-local number = highest + 1
-table.insert(tickets, {number = number, expires = tonumber(ARGV[3]),
-  encoded = '{"number": ' .. number .. ', "expires": ' .. ARGV[3] .. '}'})
-write_lock(tickets, now)
-return {number, tickets[1].number, redis.call('GET', KEYS[1])}
-"""
-)
-
-# Drops expired tickets. Returns the number now served and the lock, or nothing if it is gone.
-PEEK_SCRIPT = (
-    _LOCK_FUNCTIONS
-    + """
-local live = read_live_tickets(tonumber(ARGV[1]))
-if write_lock(live, tonumber(ARGV[1])) == 0 then
-  return false
-end
-return {live[1].number, redis.call('GET', KEYS[1])}
-"""
-)
-
-# ARGV[3]: the number of the ticket to remove (-1: none); ARGV[4]: its expiry, '' if unknown.
-# Returns how many live tickets remain.
-RELEASE_SCRIPT = (
-    _LOCK_FUNCTIONS
-    + """
-local now = tonumber(ARGV[1])
-local live = read_live_tickets(now)
-local remaining = {}
-for _, ticket in ipairs(live) do
-  local ours = ticket.number == tonumber(ARGV[3])
-    and (ARGV[4] == '' or ticket.expires == tonumber(ARGV[4]))
-  if not ours then
-    table.insert(remaining, ticket)
-  end
-end
-return write_lock(remaining, now)
-"""
-)
+# Plus this store's own lease_seconds.
+ENDPOINT_KEYS = frozenset(inspect.signature(RedisLockStore.__init__).parameters) - {"self"} | {
+    "lease_seconds"
+}
 
 
 def redis_settings(endpoint_config: EndpointConfig) -> dict[str, Any]:
@@ -185,6 +120,17 @@ class _AsyncScripts:
     issue: AsyncScript
     peek: AsyncScript
     release: AsyncScript
+    renew: AsyncScript
+
+
+@dataclass
+class _Lease:
+    """A ticket taken by ``lock()``: its number, its expiry as stored, when it was served."""
+
+    conversation_id: str
+    number: int
+    expires: str
+    served_at: float | None = None
 
 
 class AtomicRedisLockStore(RedisLockStore):
@@ -194,17 +140,25 @@ class AtomicRedisLockStore(RedisLockStore):
     url: ..., port: ..., db: ..., password: ..., key_prefix: ...}``.
     """
 
-    def __init__(self, *, endpoint_config: EndpointConfig | None = None, **settings: Any) -> None:
+    def __init__(
+        self,
+        *,
+        endpoint_config: EndpointConfig | None = None,
+        lease_seconds: float = LEASE_SECONDS,
+        **settings: Any,
+    ) -> None:
         """Connects to Redis (lazily: the first command opens the connection).
 
         Args:
             endpoint_config: the ``lock_store`` section of endpoints.yml, which is
                 how Rasa creates a lock store named by its module path.
+            lease_seconds: how long a ticket of ``lock()`` outlives its last renewal.
             **settings: ``RedisLockStore``'s own arguments (``host``, ``port``,
                 ``db``, ...); they take precedence over the endpoint's.
         """
         if endpoint_config is not None:
             settings = {**redis_settings(endpoint_config), **settings}
+        self.lease_seconds = float(settings.pop("lease_seconds", lease_seconds))
         super().__init__(**settings)
         self._issue = self.red.register_script(ISSUE_SCRIPT)
         self._release = self.red.register_script(RELEASE_SCRIPT)
@@ -234,10 +188,14 @@ class AtomicRedisLockStore(RedisLockStore):
             LockError: Redis failed, or the ticket expired while waiting.
         """
         scripts = self._scripts_of_this_loop()
-        expires = json.dumps(time.time() + lock_lifetime)
+        lease = min(float(lock_lifetime), self.lease_seconds)
+        expires = json.dumps(time.time() + lease)
         number, serving, stored = await self._run_async(
             scripts.issue, conversation_id, time.time(), expires
         )
+        ticket = _Lease(conversation_id, number, expires)
+        done = asyncio.Event()
+        renewing = asyncio.create_task(self._keep_renewing(scripts, ticket, lock_lifetime, done))
         try:
             while serving != number:
                 await asyncio.sleep(wait_time_in_seconds)
@@ -248,9 +206,44 @@ class AtomicRedisLockStore(RedisLockStore):
                         f"Could not acquire lock for conversation_id '{conversation_id}'."
                     )
                 serving, stored = peeked
+            ticket.served_at = time.monotonic()
             yield TicketLock.from_dict(json.loads(stored))
         finally:
-            await self._run_async(scripts.release, conversation_id, time.time(), number, expires)
+            done.set()  # the renewal in flight, if any, ends first: the release sees its expiry
+            await renewing
+            await self._run_async(
+                scripts.release, conversation_id, time.time(), number, ticket.expires
+            )
+
+    async def _keep_renewing(
+        self, scripts: _AsyncScripts, ticket: _Lease, lock_lifetime: float, done: asyncio.Event
+    ) -> None:
+        """Renews ``ticket`` every third of its lease until ``done``, or until it has been
+        served for ``lock_lifetime`` (then it expires, as Rasa's would)."""
+        lease = min(float(lock_lifetime), self.lease_seconds)
+        while not done.is_set():
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(done.wait(), timeout=lease / 3)
+                return
+            served = ticket.served_at
+            if served is not None and time.monotonic() - served > lock_lifetime:
+                return
+            renewed = json.dumps(time.time() + lease)
+            try:
+                kept = await self._run_async(
+                    scripts.renew, ticket.conversation_id, time.time(),
+                    ticket.number, ticket.expires, renewed,
+                )  # fmt: skip
+            except LockError as error:
+                logger.warning(f"Could not renew a lock ticket, it may expire: {error}")
+                continue
+            if not kept:
+                logger.warning(
+                    f"The lock ticket {ticket.number} of conversation"
+                    f" '{ticket.conversation_id}' expired before its renewal."
+                )
+                return
+            ticket.expires = renewed
 
     def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
         """Adds a ticket valid for ``lock_lifetime`` seconds to the conversation's lock.
@@ -317,5 +310,6 @@ class AtomicRedisLockStore(RedisLockStore):
                 client.register_script(ISSUE_SCRIPT),
                 client.register_script(PEEK_SCRIPT),
                 client.register_script(RELEASE_SCRIPT),
+                client.register_script(RENEW_SCRIPT),
             )
         return self._async_scripts

@@ -39,8 +39,10 @@ def key_prefix() -> Iterator[str]:
     client.close()
 
 
-def make_store(key_prefix: str, store_class: type[RedisLockStore] = AtomicRedisLockStore):
-    return store_class(host=HOST, port=PORT, db=DB, key_prefix=key_prefix)
+def make_store(
+    key_prefix: str, store_class: type[RedisLockStore] = AtomicRedisLockStore, **settings
+):
+    return store_class(host=HOST, port=PORT, db=DB, key_prefix=key_prefix, **settings)
 
 
 def stored_numbers(store: RedisLockStore, conversation_id: str = CONVERSATION) -> list[int]:
@@ -166,22 +168,60 @@ async def test_the_lock_yields_the_stored_lock_serving_its_ticket(key_prefix):
     assert stored_numbers(store) == []
 
 
-async def test_a_waiter_whose_ticket_expires_gets_a_lock_error(key_prefix):
+async def test_a_holder_that_outlives_its_lease_keeps_the_lock_and_its_waiter_waits(key_prefix):
+    events = []
+
+    async def handle_message(name, store, seconds, delay=0.0):
+        await asyncio.sleep(delay)
+        async with store.lock(CONVERSATION, LIFETIME, wait_time_in_seconds=0.05):
+            events.append(f"{name} in")
+            await asyncio.sleep(seconds)
+            events.append(f"{name} out")
+
+    holder, waiter = (
+        make_store(key_prefix, lease_seconds=0.3),
+        make_store(key_prefix, lease_seconds=0.3),
+    )
+    await asyncio.gather(
+        handle_message("holder", holder, 1.2), handle_message("waiter", waiter, 0, delay=0.1)
+    )
+    assert events == ["holder in", "holder out", "waiter in", "waiter out"]
+    assert stored_numbers(holder) == []
+
+
+async def test_a_dead_holders_ticket_blocks_only_until_its_lease_ends(key_prefix):
+    dead = make_store(key_prefix)
+    dead.issue_ticket(CONVERSATION, 0.5)  # a replica killed holding it: never renewed or released
+    started = time.monotonic()
+    async with make_store(key_prefix).lock(CONVERSATION, LIFETIME, wait_time_in_seconds=0.05):
+        waited = time.monotonic() - started
+    assert 0.4 < waited < 2.0
+
+
+async def test_a_lock_deleted_while_waiting_is_a_lock_error(key_prefix):
     holder, waiter = make_store(key_prefix), make_store(key_prefix)
 
     async def hold():
         async with holder.lock(CONVERSATION, LIFETIME):
-            await asyncio.sleep(0.5)
+            await asyncio.sleep(0.2)
+            holder.red.delete(holder.key_prefix + CONVERSATION)  # e.g. Redis flushed
+            await asyncio.sleep(0.3)
 
     async def wait():
         await asyncio.sleep(0.05)
-        async with waiter.lock(CONVERSATION, 0.2, wait_time_in_seconds=0.05):
-            pytest.fail("a ticket that expired while waiting must not get the lock")
+        async with waiter.lock(CONVERSATION, LIFETIME, wait_time_in_seconds=0.05):
+            pytest.fail("a ticket that is gone must not get the lock")
 
     results = await asyncio.gather(hold(), wait(), return_exceptions=True)
     assert results[0] is None
     assert isinstance(results[1], LockError)
-    assert stored_numbers(holder) == []
+
+
+def test_the_lease_comes_from_the_endpoint():
+    from rasa.utils.endpoints import EndpointConfig
+
+    config = EndpointConfig(url=HOST, port=PORT, db=DB, lease_seconds=2.5)
+    assert AtomicRedisLockStore(endpoint_config=config).lease_seconds == 2.5
 
 
 async def test_redis_out_of_reach_is_a_lock_error():

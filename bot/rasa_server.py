@@ -16,6 +16,9 @@ The server (``run``, ``shell``):
   in plain topological order instead (:mod:`bot.graph_runner`).
 - Every tracker copies each slot through ``copy``'s generic protocol, about
   200 times per turn: slots get a direct ``__copy__`` (:mod:`bot.slot_copies`).
+- The intent classifier builds and checks several sparse matrices for the few
+  dozen features of one message; it scores them directly instead
+  (:mod:`bot.intent_scores`).
 - Loading a conversation turns each stored event back into its class by
   scanning every subclass of ``Event`` (``Event.resolve_by_type``): 7 % of
   the server's time. The classes found are remembered by type name.
@@ -274,10 +277,12 @@ def train_with_fixes() -> None:
 def speed_up_turns() -> None:
     """The fixes of Rasa's work on each turn, for a server or a test's ``Agent``."""
     from bot.graph_runner import use_sequential_graph_runner
+    from bot.intent_scores import use_direct_intent_scores
     from bot.slot_copies import use_fast_slot_copies
 
     use_sequential_graph_runner()
     use_fast_slot_copies()
+    use_direct_intent_scores()
 
 
 def serve_with_fixes() -> None:

@@ -57,8 +57,10 @@ async def measure(model: Path, texts: list[str]) -> list[str]:
     from rasa.utils.common import configure_logging_and_warnings
     from rasa.utils.log_utils import configure_structlog
 
+    from bot.rasa_server import speed_up_turns
     from bot.sqlite_tracker_store import SQLiteTrackerStore
 
+    speed_up_turns()  # as the Rasa server runs a turn
     configure_logging_and_warnings(logging.INFO)  # as `rasa run` does by default
     configure_structlog(logging.INFO)
     agent = await load_agent(model_path=str(model))

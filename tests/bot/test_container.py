@@ -61,10 +61,9 @@ def test_serve_becomes_the_service_and_healthcheck_follows_it(tmp_path):
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            if (
-                bot("healthcheck", "--health-file", str(health_file)).returncode == 0
-                and health_file.exists()
-            ):
+            # The file first: without it, healthcheck finds nothing to check and says healthy.
+            written = health_file.exists()
+            if written and bot("healthcheck", "--health-file", str(health_file)).returncode == 0:
                 break
             time.sleep(0.3)
         assert httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200

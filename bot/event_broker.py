@@ -32,6 +32,8 @@ from rasa.utils.endpoints import EndpointConfig
 logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_BUFFERED_EVENTS = 10_000
+# Seconds the broker may take to close when the server stops (RabbitMQ may be gone).
+CLOSE_TIMEOUT_SECONDS = 5.0
 
 
 class BufferingPikaEventBroker(PikaEventBroker):
@@ -49,6 +51,7 @@ class BufferingPikaEventBroker(PikaEventBroker):
         super().__init__(*args, **kwargs)
         self._unpublished_events: deque[dict[str, Any]] = deque(maxlen=max_buffered_events)
         self.dropped_events = 0
+        self._connecting: asyncio.Task | None = None
 
     @classmethod
     async def from_endpoint_config(
@@ -60,7 +63,7 @@ class BufferingPikaEventBroker(PikaEventBroker):
         if broker_config is None:
             return None
         broker = cls(broker_config.url, **broker_config.kwargs, event_loop=event_loop)
-        broker._in_background(broker.connect_until_up())
+        broker._connecting = broker._in_background(broker.connect_until_up())
         return broker
 
     async def connect_until_up(self) -> None:
@@ -100,6 +103,19 @@ class BufferingPikaEventBroker(PikaEventBroker):
         while self._unpublished_events:
             super().publish(self._unpublished_events.popleft())
 
+    async def close(self) -> None:
+        """Stops connecting and closes the connection, within ``CLOSE_TIMEOUT_SECONDS``:
+        a server stopping while RabbitMQ is unreachable must not hang on it."""
+        if self._connecting is not None:
+            self._connecting.cancel()  # events being published go on: only the connecting stops
+        try:
+            await asyncio.wait_for(super().close(), timeout=CLOSE_TIMEOUT_SECONDS)
+        except asyncio.TimeoutError:
+            logger.warning(
+                f"RabbitMQ at {self.host} did not close within {CLOSE_TIMEOUT_SECONDS} s;"
+                f" {len(self._unpublished_events)} kept event(s) were not published."
+            )
+
     def _configure_url(self) -> str | None:
         """The AMQP URL with the credentials quoted (Rasa inserts them as they are, so a
         password with ``@`` or ``/`` breaks it); ``host`` itself never holds them, as
@@ -111,7 +127,8 @@ class BufferingPikaEventBroker(PikaEventBroker):
         location = f"{credentials}@{parts.hostname}:{parts.port or self.port}"
         return urlunsplit((parts.scheme, location, parts.path, parts.query, ""))
 
-    def _in_background(self, coroutine: Any) -> None:
+    def _in_background(self, coroutine: Any) -> asyncio.Task:
         task = self._loop.create_task(coroutine)
         self._background_tasks.add(task)
         task.add_done_callback(self._background_tasks.discard)
+        return task

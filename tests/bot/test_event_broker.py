@@ -115,3 +115,11 @@ async def test_credentials_are_quoted_into_the_url_and_kept_out_of_the_host():
     )
     assert broker.host == "amqps://mq.internal/agency"
     assert broker._configure_url() == "amqps://bot:p%40ss%2Fw@mq.internal:5671/agency"
+
+
+async def test_closing_while_rabbitmq_is_unreachable_does_not_hang(queue):
+    broker = await create_broker(f"amqp://guest:guest@{HOST}:{free_port()}/", queue)
+    broker.publish(event(0))
+    await asyncio.sleep(0.3)
+    await asyncio.wait_for(broker.close(), timeout=10)
+    assert not broker.is_ready()

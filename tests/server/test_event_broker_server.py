@@ -64,9 +64,12 @@ def test_rasa_answers_without_rabbitmq_and_publishes_the_conversation_once_it_is
         assert say(rasa_port, "broker-visitor", "hello")  # RabbitMQ unreachable meanwhile
         with tcp_relay_in_thread(relay_port, PORT):
             events = asyncio.run(events_until_user_says(queue, "hello"))
+            rasa.terminate()  # while RabbitMQ is reachable: a clean close
+            rasa.wait(timeout=30)
     finally:
-        rasa.terminate()
-        rasa.wait(timeout=30)
+        if rasa.poll() is None:
+            rasa.kill()
+            rasa.wait(timeout=30)
     assert {event["sender_id"] for event in events} == {"broker-visitor"}
     assert [event["text"] for event in events if event["event"] == "user"] == ["hello"]
     assert any(event["event"] == "bot" for event in events)

@@ -9,6 +9,10 @@ every conversation's events are stored complete and in order, no message is
 lost or stored twice, every lead form ends confirmed and every lead is stored
 exactly once; the conversations of the killed replica go on on the other one.
 Throughput with one replica and with two is printed (``-s`` shows it).
+
+A second test sends the first two messages of each of 30 conversations at the
+same moment, one to each replica, first with Rasa's own ``RedisLockStore`` and
+then with ours, and counts the conversations whose two turns ran at once.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import yaml
 from sqlalchemy import create_engine, text
 
 from bench.load import LEAD_STORED, ScriptBook, reply_text
@@ -42,6 +47,7 @@ VISITORS = 50
 CONVERSATIONS_PER_VISITOR = 2
 THROUGHPUT_SECONDS = 10.0
 START_TIMEOUT_SECONDS = 240.0
+RACE_CONVERSATIONS = 30
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.example")
 
 
@@ -100,14 +106,22 @@ class Cluster:
         service = stack.action_server(load_settings(environment))
         return self.start(name, list(service.command), f"http://127.0.0.1:{port}", **environment)
 
-    def rasa_server(self, name: str, actions_url: str) -> Process:
+    def rasa_server(self, name: str, actions_url: str, rasas_lock_store: bool = False) -> Process:
+        """A Rasa replica as ``bot run`` starts it; with ``rasas_lock_store``, Rasa's own
+        ``RedisLockStore`` instead of ours (its endpoints file rewritten), for comparison."""
         port = free_port()
         environment = {
             **self.environment(name),
             "RASA_PORT": str(port),
             "ACTION_SERVER_URL": f"{actions_url}/webhook",
         }
-        service = stack.rasa_server(load_settings(environment), trained_model())
+        settings = load_settings(environment)
+        service = stack.rasa_server(settings, trained_model())
+        if rasas_lock_store:
+            endpoints_file = settings.log_dir / "endpoints.yml"
+            endpoints = yaml.safe_load(endpoints_file.read_text())
+            endpoints["lock_store"] = {**endpoints["lock_store"], "type": "redis"}
+            endpoints_file.write_text(yaml.safe_dump(endpoints))
         return self.start(name, list(service.command), f"http://127.0.0.1:{port}", **environment)
 
     def front(self, name: str, backends: list[Process], per_conversation: bool) -> Process:
@@ -337,3 +351,54 @@ def test_two_replicas_share_conversations_and_survive_the_loss_of_one(cluster: C
         email for email in stored_lead_emails(cluster.database_url) if ".scale-" in email
     )
     assert stored == expected  # each lead once, none lost
+
+
+async def double_sends(replicas: list[Process], conversations: int) -> list[str]:
+    """Each conversation's first two messages sent at the same moment, one to each
+    replica (a visitor who double-clicks); returns the conversations' ids."""
+    senders = [f"race-{number}-{os.urandom(4).hex()}" for number in range(conversations)]
+    async with httpx.AsyncClient(timeout=120) as client:
+
+        async def send(replica: Process, sender: str, message: str) -> None:
+            await client.post(
+                replica.url + "/webhooks/rest/webhook", json={"sender": sender, "message": message}
+            )
+
+        for sender in senders:
+            await asyncio.gather(
+                send(replicas[0], sender, "what is outsourcing?"),
+                send(replicas[1], sender, "what is offshoring?"),
+            )
+    return senders
+
+
+def raced(stored: list[tuple[str, str]]) -> bool:
+    """Whether two turns were processed at once: both replicas then started the
+    session and stored their turn on top of the same empty conversation."""
+    turns = "".join(
+        "U" if kind == "user" else "L" if value == "action_listen" else "A"
+        for kind, value in stored
+    )
+    return not re.fullmatch(r"A*LUA+LUA+L", turns)
+
+
+def test_races_of_one_conversation_across_replicas_rasas_lock_store_against_ours(
+    cluster: Cluster,
+):
+    actions = cluster.action_server("race-actions")
+    cluster.wait_until_up(actions, "/health")
+    counts = {}
+    for label, rasas in (("Rasa's RedisLockStore", True), ("ours", False)):
+        replicas = [
+            cluster.rasa_server(f"race-{rasas}-{number}", actions.url, rasas_lock_store=rasas)
+            for number in (1, 2)
+        ]
+        for replica in replicas:
+            cluster.wait_until_up(replica, "/")
+        senders = asyncio.run(double_sends(replicas, RACE_CONVERSATIONS))
+        counts[label] = sum(raced(stored_turns(cluster.database_url, s)) for s in senders)
+        for replica in replicas:
+            replica.popen.terminate()
+            replica.popen.wait(timeout=30)
+    print(f"\nraces in {RACE_CONVERSATIONS} double-sent conversations: {counts}")
+    assert counts["ours"] == 0

@@ -128,11 +128,13 @@ class _AsyncScripts:
 
 @dataclass
 class _Lease:
-    """A ticket taken by ``lock()``: its number, its expiry as stored, when it was served."""
+    """A ticket taken by ``lock()``: its number, its expiry as stored, how long each
+    renewal extends it, when it was served."""
 
     conversation_id: str
     number: int
     expires: str
+    seconds: float
     served_at: float | None = None
 
 
@@ -181,7 +183,8 @@ class AtomicRedisLockStore(RedisLockStore):
 
         Args:
             conversation_id: the conversation.
-            lock_lifetime: seconds after which the ticket expires.
+            lock_lifetime: the longest a message may hold the conversation; the
+                ticket stops being renewed then, as Rasa's would expire.
             wait_time_in_seconds: the pause between two looks at a busy lock.
 
         Yields:
@@ -196,7 +199,7 @@ class AtomicRedisLockStore(RedisLockStore):
         number, serving, stored = await self._run_async(
             scripts.issue, conversation_id, time.time(), expires
         )
-        ticket = _Lease(conversation_id, number, expires)
+        ticket = _Lease(conversation_id, number, expires, lease)
         done = asyncio.Event()
         renewing = asyncio.create_task(self._keep_renewing(scripts, ticket, lock_lifetime, done))
         try:
@@ -223,15 +226,14 @@ class AtomicRedisLockStore(RedisLockStore):
     ) -> None:
         """Renews ``ticket`` every third of its lease until ``done``, or until it has been
         served for ``lock_lifetime`` (then it expires, as Rasa's would)."""
-        lease = min(float(lock_lifetime), self.lease_seconds)
-        while not done.is_set():
+        while True:
             with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(done.wait(), timeout=lease / 3)
+                await asyncio.wait_for(done.wait(), timeout=ticket.seconds / 3)
                 return
             served = ticket.served_at
             if served is not None and time.monotonic() - served > lock_lifetime:
                 return
-            renewed = json.dumps(time.time() + lease)
+            renewed = json.dumps(time.time() + ticket.seconds)
             try:
                 kept = await self._run_async(
                     scripts.renew, ticket.conversation_id, time.time(),

@@ -137,9 +137,10 @@ def single_service(settings: Settings, model: Path | None, name: str) -> Service
         if model is None:
             raise ValueError("the Rasa server needs a model")
         return rasa_server(settings, model)
-    chosen = {"actions": action_server, "web": web_app}.get(name)
-    if chosen is not None:
-        return chosen(settings)
+    if name == "actions":
+        return action_server(settings)
+    if name == "web":
+        return web_app(settings)
     if name == "delivery":
         return delivery_worker()
     raise ValueError(f"unknown service {name!r}: one of {', '.join(SERVICE_NAMES)}")

@@ -6,6 +6,11 @@ knowledge question, a lead form from first message to a stored lead) under
 a sender id of its own, and sends its next message as soon as the previous
 reply arrives. Every message's latency is recorded, with non-200 answers and
 empty replies counted apart.
+
+Each conversation is a new visitor: it opens a connection of its own and keeps
+it alive to its last message, as a browser does. The client is aiohttp's: it
+took about a quarter of httpx's CPU per message here (0.8 against 3.0 ms),
+and the load generator shares the machine's two cores with the bot it measures.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
+import aiohttp
 import yaml
 
 from bench.retraining import ROOT
@@ -170,12 +175,23 @@ class LevelResult:
         return len(self.latencies) / self.seconds
 
 
-async def send(client: httpx.AsyncClient, sender: str, text: str) -> tuple[str, list[Any]]:
+def visitor_session(
+    base_url: str, timeout: float = REQUEST_TIMEOUT_SECONDS
+) -> aiohttp.ClientSession:
+    """An HTTP client for one visitor: one connection, kept alive between its messages."""
+    return aiohttp.ClientSession(
+        base_url,
+        connector=aiohttp.TCPConnector(limit=1),
+        timeout=aiohttp.ClientTimeout(total=timeout),
+    )
+
+
+async def send(session: aiohttp.ClientSession, sender: str, text: str) -> tuple[str, list[Any]]:
     """One message to the REST channel: its outcome and the bot's replies."""
     try:
-        response = await client.post(WEBHOOK, json={"sender": sender, "message": text})
-        replies = response.json() if response.status_code == 200 else None
-    except (httpx.HTTPError, ValueError):
+        async with session.post(WEBHOOK, json={"sender": sender, "message": text}) as response:
+            replies = await response.json() if response.status == 200 else None
+    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
         return ERROR, []
     if not isinstance(replies, list):
         return ERROR, []
@@ -188,26 +204,27 @@ def reply_text(replies: list[Any]) -> str:
 
 
 class _Level:
-    def __init__(self, result: LevelResult, book: ScriptBook, warmup: float) -> None:
-        self.result, self.book = result, book
+    def __init__(self, result: LevelResult, book: ScriptBook, base_url: str, warmup: float) -> None:
+        self.result, self.book, self.base_url = result, book, base_url
         self.started = time.monotonic()
         self.window = (warmup, warmup + result.seconds)
 
     def now(self) -> float:
         return time.monotonic() - self.started
 
-    async def visitor(self, client: httpx.AsyncClient) -> None:
+    async def visitor(self) -> None:
         while self.now() < self.window[1]:
-            await self.converse(client, self.book.next())
+            async with visitor_session(self.base_url) as session:
+                await self.converse(session, self.book.next())
 
-    async def converse(self, client: httpx.AsyncClient, script: Script) -> None:
+    async def converse(self, session: aiohttp.ClientSession, script: Script) -> None:
         sender = f"bench-{uuid.uuid4().hex}"
         replies: list[Any] = []
         for text in script.messages:
             if self.now() >= self.window[1]:
                 return
             sent = time.perf_counter()
-            outcome, replies = await send(client, sender, text)
+            outcome, replies = await send(session, sender, text)
             seconds = time.perf_counter() - sent
             sample = Sample(self.now(), seconds, outcome, script.kind, text)
             if self.window[0] <= sample.done_at < self.window[1]:
@@ -222,11 +239,8 @@ async def run_level(
 ) -> LevelResult:
     """``concurrency`` visitors for ``warmup + seconds``; only the last ``seconds`` count."""
     result = LevelResult(concurrency, seconds)
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    timeout = httpx.Timeout(REQUEST_TIMEOUT_SECONDS)
-    async with httpx.AsyncClient(base_url=base_url, timeout=timeout, limits=limits) as client:
-        level = _Level(result, book, warmup)
-        await asyncio.gather(*(level.visitor(client) for _ in range(concurrency)))
+    level = _Level(result, book, base_url, warmup)
+    await asyncio.gather(*(level.visitor() for _ in range(concurrency)))
     return result
 
 
@@ -234,8 +248,8 @@ async def walk(base_url: str, script: Script) -> list[tuple[str, str]]:
     """Plays one script alone: each message with the bot's reply texts."""
     sender = f"bench-check-{uuid.uuid4().hex}"
     transcript = []
-    async with httpx.AsyncClient(base_url=base_url, timeout=REQUEST_TIMEOUT_SECONDS) as client:
+    async with visitor_session(base_url) as session:
         for text in script.messages:
-            outcome, replies = await send(client, sender, text)
+            outcome, replies = await send(session, sender, text)
             transcript.append((text, reply_text(replies) if outcome != ERROR else "<error>"))
     return transcript

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.load import OK, WEBHOOK, send
+from bench.load import OK, WEBHOOK, send, visitor_session
 from bot.supervisor import log_tail
 
 STOP_GRACE_SECONDS = 15.0
@@ -86,11 +86,11 @@ def _died(running: Running) -> BenchProcessError:
 async def first_answer(base_url: str, running: Running, timeout: float = 300) -> float:
     """Seconds from the spawn of ``running`` until its REST channel answers
     "hello" with a non-empty reply."""
-    async with httpx.AsyncClient(base_url=base_url, timeout=5) as client:
+    async with visitor_session(base_url, timeout=5) as session:
         while time.monotonic() - running.spawned_at < timeout:
             if running.process.poll() is not None:
                 raise _died(running)
-            outcome, _ = await send(client, "bench-start-up", "hello")
+            outcome, _ = await send(session, "bench-start-up", "hello")
             if outcome == OK:
                 return time.monotonic() - running.spawned_at
             await asyncio.sleep(POLL_SECONDS)

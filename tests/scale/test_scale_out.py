@@ -8,7 +8,7 @@ through a second front. Then one Rasa replica is killed mid-run. Checked:
 every conversation's events are stored complete and in order, no message is
 lost or stored twice, every lead form ends confirmed and every lead is stored
 exactly once; the conversations of the killed replica go on on the other one.
-Throughput with one replica and with two is printed (``-s`` shows it).
+Throughput with one replica and with two is shown in the run's summary.
 
 A second test sends the first two messages of each of 30 conversations at the
 same moment, one to each replica, first with Rasa's own ``RedisLockStore`` and
@@ -298,7 +298,9 @@ def check_conversation(visit: Visit, stored: list[tuple[str, str]]) -> None:
     assert re.fullmatch(r"(A*L)?(UA+L)+", turns), f"{visit.sender}: {turns}"
 
 
-def test_two_replicas_share_conversations_and_survive_the_loss_of_one(cluster: Cluster):
+def test_two_replicas_share_conversations_and_survive_the_loss_of_one(
+    cluster: Cluster, report_figure: Callable[[str], None]
+):
     actions = [cluster.action_server(f"actions-{number}") for number in (1, 2)]
     for server in actions:
         cluster.wait_until_up(server, "/health")
@@ -314,8 +316,8 @@ def test_two_replicas_share_conversations_and_survive_the_loss_of_one(cluster: C
 
     single = asyncio.run(throughput(one.url, ScriptBook(1, "one-"), THROUGHPUT_SECONDS))
     double = asyncio.run(throughput(both.url, ScriptBook(2, "two-"), THROUGHPUT_SECONDS))
-    print(
-        f"\nthroughput, {VISITORS} visitors: one replica {single:.1f} messages/s,"
+    report_figure(
+        f"throughput, {VISITORS} visitors: one replica {single:.1f} messages/s,"
         f" two replicas {double:.1f} messages/s (x{double / single:.2f})"
     )
 
@@ -327,7 +329,7 @@ def test_two_replicas_share_conversations_and_survive_the_loss_of_one(cluster: C
 
     visits = asyncio.run(run_visitors(both.url, ScriptBook(3, "scale-"), kill_second_replica))
     front_counts = httpx.get(both.url + "/_front").json()
-    print(f"front after the kill: {front_counts}")
+    report_figure(f"front of two replicas, one killed mid-run: {front_counts}")
 
     assert killed, "the second replica was not killed"
     turns = [turn for visit in visits for turn in visit.turns]
@@ -383,7 +385,7 @@ def raced(stored: list[tuple[str, str]]) -> bool:
 
 
 def test_races_of_one_conversation_across_replicas_rasas_lock_store_against_ours(
-    cluster: Cluster,
+    cluster: Cluster, report_figure: Callable[[str], None]
 ):
     actions = cluster.action_server("race-actions")
     cluster.wait_until_up(actions, "/health")
@@ -400,5 +402,5 @@ def test_races_of_one_conversation_across_replicas_rasas_lock_store_against_ours
         for replica in replicas:
             replica.popen.terminate()
             replica.popen.wait(timeout=30)
-    print(f"\nraces in {RACE_CONVERSATIONS} double-sent conversations: {counts}")
+    report_figure(f"races in {RACE_CONVERSATIONS} double-sent conversations: {counts}")
     assert counts["ours"] == 0

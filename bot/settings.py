@@ -56,6 +56,16 @@ class DeliverySettings:
 
 
 @dataclass(frozen=True)
+class InputLimits:
+    """What the public chat channel accepts from a visitor."""
+
+    # Longer messages get a polite request to shorten them (the widget's own cap).
+    max_message_chars: int = 1000
+    # Larger request bodies are refused with 413 before they are read.
+    max_request_bytes: int = 64 * 1024
+
+
+@dataclass(frozen=True)
 class Settings:
     """The project's settings; build them with :func:`load_settings`."""
 
@@ -87,6 +97,7 @@ class Settings:
     webhook: WebhookSettings | None = None
     smtp: SmtpSettings | None = None
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
+    input_limits: InputLimits = field(default_factory=InputLimits)
 
     @property
     def channel_names(self) -> tuple[str, ...]:
@@ -225,6 +236,14 @@ def _delivery(env: Mapping[str, str]) -> DeliverySettings:
     )
 
 
+def _input_limits(env: Mapping[str, str]) -> InputLimits:
+    defaults = InputLimits()
+    return InputLimits(
+        max_message_chars=int(_number(env, "MAX_MESSAGE_CHARS", defaults.max_message_chars, 1)),
+        max_request_bytes=int(_number(env, "MAX_REQUEST_BYTES", defaults.max_request_bytes, 1024)),
+    )
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Reads the settings from ``env`` (the process environment by default).
 
@@ -259,6 +278,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         webhook=_webhook(env),
         smtp=_smtp(env),
         delivery=_delivery(env),
+        input_limits=_input_limits(env),
     )
 
 

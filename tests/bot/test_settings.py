@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import DEFAULT_DATABASE_URL, SettingsError, load_settings, sqlite_path
+from bot.settings import (
+    DEFAULT_DATABASE_URL,
+    InputLimits,
+    SettingsError,
+    load_settings,
+    sqlite_path,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,6 +42,12 @@ def test_channels_are_configured_by_environment():
     assert sqlite_path(settings.database_url) is None
 
 
+def test_input_limits_are_configured_by_environment():
+    assert load_settings({}).input_limits == InputLimits(1000, 65536)
+    limits = load_settings({"MAX_MESSAGE_CHARS": "500", "MAX_REQUEST_BYTES": "2048"}).input_limits
+    assert limits == InputLimits(500, 2048)
+
+
 @pytest.mark.parametrize(
     ("env", "message"),
     [
@@ -50,6 +62,8 @@ def test_channels_are_configured_by_environment():
         ({"DELIVERY_MAX_ATTEMPTS": "0"}, "DELIVERY_MAX_ATTEMPTS must be at least 1"),
         ({"LOCK_STORE_URL": "memcached://x"}, "LOCK_STORE_URL must be a redis or rediss URL"),
         ({"RASA_WORKERS": "1.5"}, "RASA_WORKERS must be a whole number"),
+        ({"MAX_MESSAGE_CHARS": "0"}, "MAX_MESSAGE_CHARS must be at least 1"),
+        ({"MAX_REQUEST_BYTES": "100"}, "MAX_REQUEST_BYTES must be at least 1024"),
         ({"RASA_WORKERS": "2"}, "RASA_WORKERS above 1 needs LOCK_STORE_URL"),
         (
             {"RASA_WORKERS": "2", "LOCK_STORE_URL": "redis://r", "TRACKER_STORE_URL": "memory"},

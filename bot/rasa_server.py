@@ -30,6 +30,8 @@ The server (``run``, ``shell``):
   ``skops.io``, which on import looks up the module of every NumPy and SciPy
   ufunc by scanning all of ``sys.modules``: 8 s once Rasa and TensorFlow have
   loaded 5,600 modules, 2 s before them. It is imported first.
+- Request bodies are capped at ``MAX_REQUEST_BYTES`` (Sanic's default is
+  100 MB; :func:`bot.channels.rest.limit_request_bodies`).
 - Several processes can share one port (``RASA_WORKERS``, see ``bot.stack``):
   ``SO_REUSEPORT``, the later ones starting once the first listens.
 
@@ -289,6 +291,9 @@ def serve_with_fixes() -> None:
     """The fixes of ``rasa run`` and ``rasa shell``: the server's own."""
     import skops.io  # noqa: F401  # while sys.modules is small (see the module docstring)
 
+    from bot.channels.rest import limit_request_bodies
+
+    limit_request_bodies()
     speed_up_turns()
     use_compiled_action_schema()
     remember_event_types()

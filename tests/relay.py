@@ -12,7 +12,11 @@ HOST = "127.0.0.1"
 
 @contextlib.asynccontextmanager
 async def tcp_relay(port: int, target_port: int) -> AsyncIterator[None]:
-    """Forwards ``port`` to ``target_port`` on localhost: RabbitMQ coming up late."""
+    """Forwards ``port`` to ``target_port`` on localhost: RabbitMQ coming up late.
+
+    Leaving it closes the connections it relays, as a service going away would.
+    """
+    connections: set[asyncio.Task] = set()
 
     async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         with contextlib.suppress(ConnectionError):
@@ -22,12 +26,25 @@ async def tcp_relay(port: int, target_port: int) -> AsyncIterator[None]:
         writer.close()
 
     async def relay(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        connections.add(task)
         target_reader, target_writer = await asyncio.open_connection(HOST, target_port)
-        await asyncio.gather(pipe(reader, target_writer), pipe(target_reader, writer))
+        try:
+            await asyncio.gather(pipe(reader, target_writer), pipe(target_reader, writer))
+        finally:
+            writer.close()
+            target_writer.close()
+            connections.discard(task)
 
     server = await asyncio.start_server(relay, HOST, port)
     async with server:
-        yield
+        try:
+            yield
+        finally:
+            for task in list(connections):
+                task.cancel()
+            await asyncio.gather(*connections, return_exceptions=True)
 
 
 @contextlib.contextmanager

@@ -1,4 +1,5 @@
-"""A Rasa server started as ``bot run`` starts it, and a visitor talking to it over REST."""
+"""A Rasa server (and action server) started as ``bot run`` starts them, and a visitor
+talking to it over REST."""
 
 from __future__ import annotations
 
@@ -11,12 +12,12 @@ import requests
 
 from bot import stack
 from bot.settings import load_settings
+from bot.supervisor import Service
 from tests.conftest import ROOT, trained_model
 
 
-def start_rasa(environment: dict[str, str], log: Path) -> subprocess.Popen:
-    settings = load_settings(environment)
-    service = stack.rasa_server(settings, trained_model())
+def start_service(service: Service, environment: dict[str, str], log: Path) -> subprocess.Popen:
+    """Starts ``service`` and waits until its health URL answers."""
     with log.open("ab") as output:
         process = subprocess.Popen(
             service.command, cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT
@@ -24,13 +25,34 @@ def start_rasa(environment: dict[str, str], log: Path) -> subprocess.Popen:
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            pytest.fail(f"Rasa exited:\n{log.read_text()[-3000:]}")
+            pytest.fail(f"The {service.name} exited:\n{log.read_text()[-3000:]}")
         try:
             requests.get(service.health_url or "", timeout=2)
             return process
         except requests.ConnectionError:
             time.sleep(0.3)
-    pytest.fail("Rasa did not start")
+    pytest.fail(f"The {service.name} did not start")
+
+
+def start_rasa(environment: dict[str, str], log: Path) -> subprocess.Popen:
+    """The Rasa server on the trained model."""
+    service = stack.rasa_server(load_settings(environment), trained_model())
+    return start_service(service, environment, log)
+
+
+def start_actions(environment: dict[str, str], log: Path) -> subprocess.Popen:
+    """The action server."""
+    return start_service(stack.action_server(load_settings(environment)), environment, log)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Terminates ``process``, killing it if it does not end within 30 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=30)
 
 
 def say(port: int, sender: str, message: str) -> list[dict]:

@@ -63,6 +63,12 @@ class InputLimits:
     max_message_chars: int = 1000
     # Larger request bodies are refused with 413 before they are read.
     max_request_bytes: int = 64 * 1024
+    # Messages a minute per conversation and per client IP address (0: no limit);
+    # more get 429 and a friendly reply. Each Rasa process counts its own.
+    rate_limit_per_sender: int = 30
+    rate_limit_per_ip: int = 120
+    # Proxies in front of the Rasa server whose X-Forwarded-For is believed.
+    trusted_proxies: int = 0
 
 
 @dataclass(frozen=True)
@@ -241,6 +247,11 @@ def _input_limits(env: Mapping[str, str]) -> InputLimits:
     return InputLimits(
         max_message_chars=int(_number(env, "MAX_MESSAGE_CHARS", defaults.max_message_chars, 1)),
         max_request_bytes=int(_number(env, "MAX_REQUEST_BYTES", defaults.max_request_bytes, 1024)),
+        rate_limit_per_sender=int(
+            _number(env, "RATE_LIMIT_PER_SENDER", defaults.rate_limit_per_sender)
+        ),
+        rate_limit_per_ip=int(_number(env, "RATE_LIMIT_PER_IP", defaults.rate_limit_per_ip)),
+        trusted_proxies=int(_number(env, "TRUSTED_PROXIES", defaults.trusted_proxies)),
     )
 
 

@@ -112,6 +112,14 @@ def polite_refusal(text: str, max_chars: int) -> str | None:
     return None
 
 
+def slow_down() -> str:
+    """What a client over its rate limit reads."""
+    return (
+        "You're sending messages faster than I can read them."
+        " Please wait a few seconds, then send your message again."
+    )
+
+
 def apology(agency_email: str) -> str:
     """What a visitor reads when their message could not be processed."""
     return (

@@ -5,7 +5,8 @@ Rasa's own ``RestInput`` takes any body, answers ``200 []`` when processing
 fails (the visitor sees nothing) and logs the visitor's text with the error.
 This one refuses what is not a chat message with a 4xx and a reason, answers an
 empty or overlong message politely without a turn, and answers a failed turn
-with an apology, counted and logged without the text. So is a turn in which a
+with an apology, counted and logged without the text. A client over its rate
+(per client address, then per conversation) gets 429 and a friendly reply. So is a turn in which a
 custom action failed (the action server is down, say), which Rasa carries on
 with silently (:mod:`bot.channels.turn_failures`), and a turn that ends without
 a word: every turn of this bot answers.
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -31,9 +33,11 @@ from bot.channels.inbound import (
     apology,
     parse_inbound,
     polite_refusal,
+    slow_down,
 )
+from bot.channels.rate_limit import RateLimiter, client_address
 from bot.channels.turn_failures import recording_failed_actions, watch_remote_actions
-from bot.settings import load_settings
+from bot.settings import InputLimits, load_settings
 
 logger = logging.getLogger(__name__)
 JSON_CONTENT_TYPE = "application/json"
@@ -45,6 +49,18 @@ def _refused(status: int, reason: str) -> HTTPResponse:
 
 def _replies(sender: str, text: str) -> HTTPResponse:
     return response.json([{"recipient_id": sender, "text": text}])
+
+
+def _slowed_down(wait_seconds: float, sender: str | None) -> HTTPResponse:
+    reply = {"recipient_id": sender, "text": slow_down()}
+    headers = {"Retry-After": str(math.ceil(wait_seconds))}
+    return response.json([reply], status=429, headers=headers)
+
+
+def _limiter(per_minute: int) -> RateLimiter | None:
+    """A limiter of ``per_minute`` messages with bursts of a quarter of that (at least
+    5), or None for no limit."""
+    return RateLimiter(per_minute, burst=max(5, per_minute // 4)) if per_minute > 0 else None
 
 
 def limit_request_bodies() -> None:
@@ -75,10 +91,12 @@ class GuardedRestInput(InputChannel):
     """``POST /webhooks/rest/webhook {"sender": ..., "message": ...}``, answered with
     the bot's messages as Rasa's REST channel answers them."""
 
-    def __init__(self, max_message_chars: int, agency_email: str) -> None:
-        self.max_message_chars = max_message_chars
+    def __init__(self, limits: InputLimits, agency_email: str) -> None:
+        self.limits = limits
         self.agency_email = agency_email
         self.failed_messages = 0
+        self.sender_limiter = _limiter(limits.rate_limit_per_sender)
+        self.address_limiter = _limiter(limits.rate_limit_per_ip)
 
     @classmethod
     def name(cls) -> str:
@@ -90,7 +108,15 @@ class GuardedRestInput(InputChannel):
         """The channel with the limits of the process's settings."""
         watch_remote_actions()
         settings = load_settings()
-        return cls(settings.input_limits.max_message_chars, settings.agency_email)
+        return cls(settings.input_limits, settings.agency_email)
+
+    def _wait_for_address(self, request: Request) -> float:
+        """Seconds the request's client must wait (0: none), by its address."""
+        if self.address_limiter is None:
+            return 0.0
+        forwarded_for = request.headers.get("x-forwarded-for")
+        address = client_address(request.ip, forwarded_for, self.limits.trusted_proxies)
+        return self.address_limiter.wait_seconds(address)
 
     async def _turn(
         self, inbound: InboundMessage, on_new_message: Callable[[UserMessage], Awaitable[Any]]
@@ -132,11 +158,16 @@ class GuardedRestInput(InputChannel):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            wait = self._wait_for_address(request)
+            if wait:
+                return _slowed_down(wait, None)
             try:
                 inbound = parse_inbound(decode_body(request))
             except InboundError as error:
                 return _refused(error.status, error.reason)
-            refusal = polite_refusal(inbound.text, self.max_message_chars)
+            if self.sender_limiter and (wait := self.sender_limiter.wait_seconds(inbound.sender)):
+                return _slowed_down(wait, inbound.sender)
+            refusal = polite_refusal(inbound.text, self.limits.max_message_chars)
             if refusal is not None:
                 return _replies(inbound.sender, refusal)
             return await self._turn(inbound, on_new_message)

@@ -43,9 +43,15 @@ def test_channels_are_configured_by_environment():
 
 
 def test_input_limits_are_configured_by_environment():
-    assert load_settings({}).input_limits == InputLimits(1000, 65536)
-    limits = load_settings({"MAX_MESSAGE_CHARS": "500", "MAX_REQUEST_BYTES": "2048"}).input_limits
-    assert limits == InputLimits(500, 2048)
+    assert load_settings({}).input_limits == InputLimits(1000, 65536, 30, 120, 0)
+    env = {
+        "MAX_MESSAGE_CHARS": "500",
+        "MAX_REQUEST_BYTES": "2048",
+        "RATE_LIMIT_PER_SENDER": "0",
+        "RATE_LIMIT_PER_IP": "600",
+        "TRUSTED_PROXIES": "1",
+    }
+    assert load_settings(env).input_limits == InputLimits(500, 2048, 0, 600, 1)
 
 
 @pytest.mark.parametrize(
@@ -64,6 +70,7 @@ def test_input_limits_are_configured_by_environment():
         ({"RASA_WORKERS": "1.5"}, "RASA_WORKERS must be a whole number"),
         ({"MAX_MESSAGE_CHARS": "0"}, "MAX_MESSAGE_CHARS must be at least 1"),
         ({"MAX_REQUEST_BYTES": "100"}, "MAX_REQUEST_BYTES must be at least 1024"),
+        ({"RATE_LIMIT_PER_IP": "-1"}, "RATE_LIMIT_PER_IP must be at least 0"),
         ({"RASA_WORKERS": "2"}, "RASA_WORKERS above 1 needs LOCK_STORE_URL"),
         (
             {"RASA_WORKERS": "2", "LOCK_STORE_URL": "redis://r", "TRACKER_STORE_URL": "memory"},

@@ -98,6 +98,7 @@ class Cluster:
             "TRACKER_STORE_URL": self.database_url,
             "LOCK_STORE_URL": REDIS,
             "LOG_DIR": str(self.folder / name),
+            "RATE_LIMIT_PER_IP": "0",  # every visitor comes through the front's address
         }
 
     def action_server(self, name: str) -> Process:

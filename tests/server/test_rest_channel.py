@@ -42,6 +42,7 @@ def rasa_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
         "LOG_DIR": str(folder),
         "TRACKER_STORE_URL": f"sqlite:///{folder / 'tracker.db'}",
         "DATABASE_URL": f"sqlite:///{folder / 'leads.db'}",
+        "RATE_LIMIT_PER_IP": "0",  # all these tests come from one address, quickly
     }
     actions = start_actions(environment, folder / "actions.log")
     rasa = start_rasa(environment, folder / "rasa.log")
@@ -185,3 +186,49 @@ def test_failed_turns_get_an_apology_are_counted_and_the_next_works(tmp_path: Pa
     failed = (tmp_path / "rasa.log").read_text().split("A message of conversation")[1:]
     assert len(failed) == 2
     assert not any("what is outstaffing" in entry[:3000] for entry in failed)
+
+
+@pytest.fixture(scope="module")
+def limited_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    """A Rasa server with low rate limits, behind one (pretended) proxy."""
+    folder = tmp_path_factory.mktemp("rest-channel-limits")
+    port = free_port()
+    environment = {
+        **os.environ,
+        "RASA_PORT": str(port),
+        "LOG_DIR": str(folder),
+        "TRACKER_STORE_URL": f"sqlite:///{folder / 'tracker.db'}",
+        "RATE_LIMIT_PER_SENDER": "6",  # bursts of 5, then one every 10 s
+        "RATE_LIMIT_PER_IP": "12",  # bursts of 5, then one every 5 s
+        "TRUSTED_PROXIES": "1",
+    }
+    process = start_rasa(environment, folder / "rasa.log")
+    yield port
+    stop(process)
+
+
+def post_from(port: int, address: str, visitor: str) -> requests.Response:
+    return requests.post(
+        webhook(port),
+        json={"sender": visitor, "message": "hello"},
+        headers={"X-Forwarded-For": f"6.6.6.6, {address}"},  # the first is the client's claim
+        timeout=30,
+    )
+
+
+def test_a_conversation_over_its_rate_gets_429_and_a_friendly_reply(limited_port: int):
+    visitor = sender()
+    addresses = [f"203.0.113.{number}" for number in range(1, 7)]  # no address limit here
+    statuses = [post_from(limited_port, address, visitor).status_code for address in addresses]
+    assert statuses == [200] * 5 + [429]
+    slowed = post_from(limited_port, "203.0.113.7", visitor)
+    assert slowed.status_code == 429
+    assert 1 <= int(slowed.headers["Retry-After"]) <= 10
+    assert "faster than I can read" in texts(slowed.json())
+    assert post_from(limited_port, "203.0.113.8", sender()).status_code == 200
+
+
+def test_an_address_over_its_rate_gets_429_and_others_do_not(limited_port: int):
+    statuses = [post_from(limited_port, "198.51.100.1", sender()).status_code for _ in range(6)]
+    assert statuses == [200] * 5 + [429]
+    assert post_from(limited_port, "198.51.100.2", sender()).status_code == 200

@@ -13,12 +13,16 @@ import sys
 
 
 def main() -> None:
-    """Runs rasa-sdk's action server with TensorFlow's import blocked."""
+    """Runs rasa-sdk's action server with TensorFlow's import blocked and personal
+    data kept out of its logs."""
     # A None entry makes `import tensorflow` raise ImportError, which thinc
     # handles by running without TensorFlow.
     sys.modules.setdefault("tensorflow", None)  # type: ignore[arg-type]
     from rasa_sdk.__main__ import main as serve_actions
 
+    from bot.log_redaction import install_for_this_process
+
+    install_for_this_process()
     serve_actions()
 
 

@@ -65,9 +65,11 @@ def _db_upgrade(args: argparse.Namespace) -> int:
 def _deliver(args: argparse.Namespace) -> int:
     import asyncio
 
+    from bot import log_redaction
     from bot.delivery.worker import deliver
 
     settings = settings_or_exit()
+    log_redaction.install(settings.default_phone_region)  # its errors name recipients
     if args.retry_failed:
         from bot.leads.store import Outbox, create_engine_for
 

@@ -307,6 +307,9 @@ def serve_with_fixes() -> None:
 
 def main() -> None:
     """Runs the ``rasa`` command line with the fixes its command needs."""
+    from bot.log_redaction import install_for_this_process
+
+    install_for_this_process()
     command = sys.argv[1:2]
     if command in (["run"], ["shell"]):
         serve_with_fixes()

@@ -6,6 +6,7 @@ import logging
 import secrets
 from dataclasses import replace
 
+from bot import log_redaction
 from bot.settings import Settings, SettingsError
 from bot.web.app import create_app
 
@@ -42,6 +43,7 @@ def serve(settings: Settings) -> None:
         LeadStoreError: the database could not be opened or migrated at start.
     """
     settings = with_api_token(settings)
+    log_redaction.install(settings.default_phone_region)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

@@ -1,0 +1,92 @@
+"""Personal data is redacted from every log record (bot.log_redaction)."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.log_redaction import install, redact
+
+
+def test_emails_are_redacted():
+    assert redact("lead from jane.doe+bot@acme.example stored") == "lead from [email] stored"
+
+
+def test_phone_numbers_with_a_country_code_are_redacted():
+    assert redact("call +44 20 7946 0958 today") == "call [phone] today"
+
+
+def test_national_phone_numbers_are_redacted_in_the_default_region():
+    assert redact("call 020 7946 0958", "GB") == "call [phone]"
+
+
+def test_rasas_debug_line_of_a_user_message_keeps_no_text():
+    line = "Received user message 'I am Jane Doe from Acme' with intent '{\"name\": \"inform\"}'"
+    assert "Jane" not in redact(line)
+    assert "Received user message '[redacted]' with intent" in redact(line)
+
+
+@pytest.mark.parametrize(
+    "dump",
+    [
+        "SlotSet(key: name, value: Jane Doe)",
+        '{"event": "slot", "timestamp": 1.5, "name": "name", "value": "Jane Doe"}',
+        "{'name': 'Jane Doe', 'team_size': 3}",
+        '{"event": "user", "text": "I am Jane Doe", "parse_data": {}}',
+        '{"event": "bot", "text": "Thanks, Jane Doe!"}',
+    ],
+)
+def test_personal_slot_values_and_message_texts_are_redacted(dump: str):
+    assert "Jane" not in redact(dump)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "2026-12-02 18:33:29.812409 Starting server on port 5005",
+        "conversation 3f1c2a9e-6b7d-4e0a-9c51-2d8f0b7e4a13 predicted action_listen",
+        '{"event": "action", "name": "action_listen"} {"name": "lead_form"}',
+        "SlotSet(key: team_size, value: 3)",
+    ],
+)
+def test_what_is_not_personal_stays(line: str):
+    assert redact(line) == line
+
+
+@given(st.text(max_size=300))
+def test_redact_never_raises_and_is_idempotent(text: str):
+    once = redact(text, "GB")
+    assert redact(once, "GB") == once
+
+
+@pytest.fixture
+def log_output() -> Iterator[io.StringIO]:
+    """A logger of this test's writing to a string, with the redacting record factory."""
+    factory = logging.getLogRecordFactory()
+    output = io.StringIO()
+    handler = logging.StreamHandler(output)
+    logger = logging.getLogger("tests.log_redaction")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    install("GB")
+    yield output
+    logger.removeHandler(handler)
+    logging.setLogRecordFactory(factory)
+
+
+def test_installed_every_record_is_redacted(log_output: io.StringIO):
+    logger = logging.getLogger("tests.log_redaction")
+    logger.info("lead from %s, phone %s", "jane@acme.example", "+44 20 7946 0958")
+    try:
+        raise ValueError("could not deliver to jane@acme.example")
+    except ValueError:
+        logger.exception("delivery failed")
+    written = log_output.getvalue()
+    assert "lead from [email], phone [phone]" in written
+    assert "could not deliver to [email]" in written
+    assert "jane@acme.example" not in written

@@ -1,29 +1,129 @@
-"""The action server: rasa-sdk's own, in a process that never loads TensorFlow.
+"""The action server: rasa-sdk's app, in a process that never loads TensorFlow,
+closed to strangers and quiet about what it was sent.
 
 The knowledge search tokenizes with spaCy, and spaCy's ``thinc`` imports
 TensorFlow whenever it is installed (Rasa installs it). No action needs it:
 blocking the import keeps about 360 MB out of the action server and 2 s out
-of the first knowledge question. ``python -m bot.action_server`` takes
-rasa-sdk's arguments (``--actions actions --port 5055``).
+of the first knowledge question.
+
+rasa-sdk's own server listens on every interface, allows any CORS origin, takes
+any caller and answers an action's crash with the request it was sent (the
+whole conversation, personal data included). Here it listens on
+``ACTIONS_HOST`` (this machine only unless told), allows no browser origin,
+wants ``Authorization: Bearer $ACTION_SERVER_TOKEN`` when that is set (Rasa
+sends it, see ``bot.tracker_store.endpoints``), and answers a crash with a
+plain 500. ``python -m bot.action_server`` takes rasa-sdk's arguments
+(``--actions actions --port 5055``).
 """
 
 from __future__ import annotations
 
+import hmac
+import logging
 import sys
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sanic import Sanic
+    from sanic.request import Request
+    from sanic.response import HTTPResponse
+
+logger = logging.getLogger(__name__)
+# An action call carries the whole conversation: far more than a chat message.
+ACTION_CALL_MAX_BYTES = 16 * 1024 * 1024
+OPEN_PATHS = ("/health",)
+
+
+def token_check(token: str) -> Callable[[Request], Awaitable[HTTPResponse | None]]:
+    """A request middleware refusing (401) callers without ``Bearer <token>``."""
+    from sanic import response
+
+    expected = f"Bearer {token}".encode()
+
+    async def check(request: Request) -> HTTPResponse | None:
+        if request.path in OPEN_PATHS:
+            return None
+        given = request.headers.get("authorization", "").encode()
+        if not hmac.compare_digest(given, expected):
+            return response.json({"error": "missing or wrong bearer token"}, status=401)
+        return None
+
+    return check
+
+
+async def refuse_compressed_bodies(request: Request) -> HTTPResponse | None:
+    """rasa-sdk inflates ``deflate`` bodies with no size limit; Rasa never sends them."""
+    from sanic import response
+
+    if request.headers.get("content-encoding", "identity") != "identity":
+        return response.json({"error": "compressed bodies are not accepted"}, status=415)
+    return None
+
+
+def quiet_error_handler() -> Any:
+    """Sanic's error handler, answering a crash with a plain 500 and logging it,
+    instead of rasa-sdk's, which echoes the request body."""
+    from sanic import response
+    from sanic.exceptions import SanicException
+    from sanic.handlers import ErrorHandler
+
+    class QuietErrorHandler(ErrorHandler):
+        def default(self, request: Request, exception: Exception) -> HTTPResponse:
+            if isinstance(exception, SanicException):
+                return super().default(request, exception)
+            logger.error("An action call failed", exc_info=exception)
+            return response.json({"error": "the action server failed (see its log)"}, status=500)
+
+    return QuietErrorHandler()
+
+
+def create_app(actions_package: str, token: str | None) -> Sanic:
+    """rasa-sdk's app for ``actions_package``, hardened as the module says."""
+    from rasa_sdk.endpoint import create_app as create_sdk_app
+
+    app = create_sdk_app(actions_package, cors_origins=None)
+    app.error_handler = quiet_error_handler()
+    app.config.REQUEST_MAX_SIZE = ACTION_CALL_MAX_BYTES
+    app.register_middleware(refuse_compressed_bodies, "request")
+    if token:
+        app.register_middleware(token_check(token), "request")
+    return app
+
+
+def serve(argv: list[str]) -> None:
+    """Parses rasa-sdk's arguments, configures its logging and serves the actions."""
+    from rasa_sdk import utils
+    from rasa_sdk.constants import APPLICATION_ROOT_LOGGER_NAME
+    from rasa_sdk.endpoint import create_argument_parser
+
+    from bot.settings import load_settings
+
+    args = create_argument_parser().parse_args(argv)
+    settings = load_settings()
+    utils.configure_colored_logging(args.loglevel)
+    utils.configure_file_logging(
+        logging.getLogger(APPLICATION_ROOT_LOGGER_NAME),
+        args.log_file,
+        args.loglevel,
+        args.logging_config_file,
+    )
+    utils.update_sanic_log_level()
+    app = create_app(args.actions, settings.action_server_token)
+    logger.info("Action server on http://%s:%s", settings.actions_host, args.port)
+    app.run(settings.actions_host, args.port, workers=1, access_log=False)
 
 
 def main() -> None:
-    """Runs rasa-sdk's action server with TensorFlow's import blocked and personal
-    data kept out of its logs."""
+    """Runs the action server with TensorFlow's import blocked and personal data
+    kept out of its logs."""
     # A None entry makes `import tensorflow` raise ImportError, which thinc
     # handles by running without TensorFlow.
     sys.modules.setdefault("tensorflow", None)  # type: ignore[arg-type]
-    from rasa_sdk.__main__ import main as serve_actions
-
     from bot.log_redaction import install_for_this_process
 
     install_for_this_process()
-    serve_actions()
+    serve(sys.argv[1:])
 
 
 if __name__ == "__main__":

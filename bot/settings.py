@@ -95,6 +95,10 @@ class Settings:
     chat_server_url: str = "http://localhost:5005"
     rasa_port: int = 5005
     actions_port: int = 5055
+    # Where the action server listens: this machine only unless told (a container: 0.0.0.0).
+    actions_host: str = "127.0.0.1"
+    # The bearer token Rasa sends the action server and the action server wants.
+    action_server_token: str | None = None
     # Where the Rasa server calls the action server; None: this machine's actions_port.
     action_server_url: str | None = None
     log_dir: Path = Path("build/logs")
@@ -242,6 +246,19 @@ def _delivery(env: Mapping[str, str]) -> DeliverySettings:
     )
 
 
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def _actions_host(env: Mapping[str, str]) -> str:
+    host = _text(env, "ACTIONS_HOST") or "127.0.0.1"
+    if host not in LOOPBACK_HOSTS and _text(env, "ACTION_SERVER_TOKEN") is None:
+        raise SettingsError(
+            f"ACTIONS_HOST={host} opens the action server beyond this machine:"
+            " set ACTION_SERVER_TOKEN too (its webhook hands out conversations)"
+        )
+    return host
+
+
 def _input_limits(env: Mapping[str, str]) -> InputLimits:
     defaults = InputLimits()
     return InputLimits(
@@ -282,6 +299,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         chat_server_url=_url(env, "CHAT_SERVER_URL", ("http", "https")) or "http://localhost:5005",
         rasa_port=_port(env, "RASA_PORT", 5005),
         actions_port=_port(env, "ACTIONS_PORT", 5055),
+        actions_host=_actions_host(env),
+        action_server_token=_text(env, "ACTION_SERVER_TOKEN"),
         action_server_url=_url(env, "ACTION_SERVER_URL", ("http", "https")),
         log_dir=Path(_text(env, "LOG_DIR") or "build/logs"),
         agency_email=_text(env, "AGENCY_EMAIL") or "hello@agency.example",

@@ -106,8 +106,12 @@ def endpoints(settings: Settings) -> dict[str, Any]:
     """The content of the endpoints file ``bot run`` hands to Rasa."""
     # 127.0.0.1, not localhost: Rasa resolves the name again for every action call.
     actions = settings.action_server_url or f"http://127.0.0.1:{settings.actions_port}/webhook"
+    action_endpoint: dict[str, Any] = {"url": actions}
+    if settings.action_server_token is not None:
+        # Rasa puts the variable's value in when it reads the file: no secret on disk.
+        action_endpoint["headers"] = {"Authorization": "Bearer ${ACTION_SERVER_TOKEN}"}
     content = {
-        "action_endpoint": {"url": actions},
+        "action_endpoint": action_endpoint,
         "tracker_store": tracker_store_config(settings.tracker_store_url),
     }
     if settings.lock_store_url is not None:

@@ -42,6 +42,12 @@ def test_channels_are_configured_by_environment():
     assert sqlite_path(settings.database_url) is None
 
 
+def test_the_action_server_listens_on_this_machine_unless_told():
+    assert load_settings({}).actions_host == "127.0.0.1"
+    settings = load_settings({"ACTIONS_HOST": "0.0.0.0", "ACTION_SERVER_TOKEN": "s3cret"})
+    assert (settings.actions_host, settings.action_server_token) == ("0.0.0.0", "s3cret")
+
+
 def test_input_limits_are_configured_by_environment():
     assert load_settings({}).input_limits == InputLimits(1000, 65536, 30, 120, 0)
     env = {
@@ -71,6 +77,7 @@ def test_input_limits_are_configured_by_environment():
         ({"MAX_MESSAGE_CHARS": "0"}, "MAX_MESSAGE_CHARS must be at least 1"),
         ({"MAX_REQUEST_BYTES": "100"}, "MAX_REQUEST_BYTES must be at least 1024"),
         ({"RATE_LIMIT_PER_IP": "-1"}, "RATE_LIMIT_PER_IP must be at least 0"),
+        ({"ACTIONS_HOST": "0.0.0.0"}, "set ACTION_SERVER_TOKEN too"),
         ({"RASA_WORKERS": "2"}, "RASA_WORKERS above 1 needs LOCK_STORE_URL"),
         (
             {"RASA_WORKERS": "2", "LOCK_STORE_URL": "redis://r", "TRACKER_STORE_URL": "memory"},

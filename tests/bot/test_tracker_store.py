@@ -46,6 +46,13 @@ def test_the_endpoints_point_at_the_configured_action_server_port():
     assert endpoints(settings)["action_endpoint"]["url"] == "http://127.0.0.1:6000/webhook"
 
 
+def test_with_a_token_rasa_sends_it_to_the_action_server_from_its_environment():
+    assert "headers" not in endpoints(load_settings({}))["action_endpoint"]
+    settings = load_settings({"ACTION_SERVER_TOKEN": "s3cret"})
+    headers = endpoints(settings)["action_endpoint"]["headers"]
+    assert headers == {"Authorization": "Bearer ${ACTION_SERVER_TOKEN}"}  # no secret on disk
+
+
 def test_without_a_lock_store_url_rasa_keeps_its_locks_in_process():
     assert "lock_store" not in endpoints(load_settings({}))
 

@@ -3,13 +3,18 @@ failures seen.
 
 Rasa's own ``RestInput`` takes any body, answers ``200 []`` when processing
 fails (the visitor sees nothing) and logs the visitor's text with the error.
-This one refuses what is not a chat message with a 4xx and a reason, answers an
-empty or overlong message politely without a turn, and answers a failed turn
-with an apology, counted and logged without the text. A client over its rate
-(per client address, then per conversation) gets 429 and a friendly reply. So is a turn in which a
-custom action failed (the action server is down, say), which Rasa carries on
-with silently (:mod:`bot.channels.turn_failures`), and a turn that ends without
-a word: every turn of this bot answers.
+This one:
+
+- refuses what is not a chat message with a 4xx and a reason;
+- answers a client over its rate (per client address, then per conversation)
+  with 429 and a friendly reply;
+- answers an empty or overlong message politely, without a turn;
+- answers a failed turn with what the bot said and an apology, counted and
+  logged without the text. A turn in which a custom action failed (the action
+  server is down, say), which Rasa carries on with silently
+  (:mod:`bot.channels.turn_failures`), has failed, and so has a turn that ends
+  without a word: every turn of this bot answers.
+
 ``credentials.yml`` selects it by class path.
 """
 

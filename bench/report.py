@@ -96,14 +96,17 @@ def kinds_table(results: list[BotResult]) -> str:
 
 def cpu_table(results: list[BotResult]) -> str:
     """Cores used during each level by each process, the load generator and the rest."""
-    names = list(dict.fromkeys(name for r in results for level in r.levels for name in level.cores))
+    names = sorted(
+        {name for r in results for level in r.levels for name in level.cores},
+        key=lambda name: (not name.startswith("Rasa server"), name),
+    )
     lines = [
         "| bot | conversations | " + " | ".join(names) + " |",
         "|---|--:|" + "--:|" * len(names),
     ]
     for result in results:
         for level in result.levels:
-            cores = [f"{level.cores.get(name, math.nan):.2f}" for name in names]
+            cores = [f"{level.cores[name]:.2f}" if name in level.cores else "" for name in names]
             lines.append("| " + " | ".join([result.name, str(level.concurrency), *cores]) + " |")
     return "\n".join(lines)
 

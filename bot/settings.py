@@ -99,6 +99,8 @@ class Settings:
     actions_host: str = "127.0.0.1"
     # The bearer token Rasa sends the action server and the action server wants.
     action_server_token: str | None = None
+    # How long Rasa waits for one action call before the visitor gets an apology.
+    action_timeout_seconds: float = 4.0
     # Where the Rasa server calls the action server; None: this machine's actions_port.
     action_server_url: str | None = None
     log_dir: Path = Path("build/logs")
@@ -301,6 +303,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         actions_port=_port(env, "ACTIONS_PORT", 5055),
         actions_host=_actions_host(env),
         action_server_token=_text(env, "ACTION_SERVER_TOKEN"),
+        action_timeout_seconds=_number(env, "ACTION_TIMEOUT_SECONDS", 4.0, 0.1),
         action_server_url=_url(env, "ACTION_SERVER_URL", ("http", "https")),
         log_dir=Path(_text(env, "LOG_DIR") or "build/logs"),
         agency_email=_text(env, "AGENCY_EMAIL") or "hello@agency.example",

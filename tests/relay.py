@@ -47,14 +47,32 @@ async def tcp_relay(port: int, target_port: int) -> AsyncIterator[None]:
             await asyncio.gather(*connections, return_exceptions=True)
 
 
+@contextlib.asynccontextmanager
+async def silent_listener(port: int) -> AsyncIterator[None]:
+    """Accepts connections on ``port`` and never answers: a server that hangs."""
+    held: list[asyncio.StreamWriter] = []
+
+    async def hold(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append(writer)
+
+    server = await asyncio.start_server(hold, HOST, port)
+    async with server:
+        try:
+            yield
+        finally:
+            for writer in held:
+                writer.close()
+
+
 @contextlib.contextmanager
-def tcp_relay_in_thread(port: int, target_port: int) -> Iterator[None]:
-    """:func:`tcp_relay` for synchronous tests: its own event loop in a thread."""
+def in_thread(service: contextlib.AbstractAsyncContextManager[None]) -> Iterator[None]:
+    """Runs an asynchronous ``service`` (a relay, a listener) for a synchronous test:
+    its own event loop in a thread, for the ``with`` block."""
     loop = asyncio.new_event_loop()
     ready, stop = threading.Event(), asyncio.Event()
 
     async def serve() -> None:
-        async with tcp_relay(port, target_port):
+        async with service:
             ready.set()
             await stop.wait()
 
@@ -67,3 +85,8 @@ def tcp_relay_in_thread(port: int, target_port: int) -> Iterator[None]:
         loop.call_soon_threadsafe(stop.set)
         thread.join(timeout=10)
         loop.close()
+
+
+def tcp_relay_in_thread(port: int, target_port: int) -> contextlib.AbstractContextManager[None]:
+    """:func:`tcp_relay` for synchronous tests."""
+    return in_thread(tcp_relay(port, target_port))

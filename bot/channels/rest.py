@@ -111,8 +111,8 @@ class GuardedRestInput(InputChannel):
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> GuardedRestInput:
         """The channel with the limits of the process's settings."""
-        watch_remote_actions()
         settings = load_settings()
+        watch_remote_actions(settings.action_timeout_seconds)
         return cls(settings.input_limits, settings.agency_email)
 
     def _wait_for_address(self, request: Request) -> float:

@@ -1,14 +1,15 @@
 """The chat channel of a real Rasa server (bot.channels.rest) under bad input and
 a failure inside: a clear 4xx or a polite reply, never a crash or silence.
 
-The servers run as ``bot run`` starts them. The failures are real: the action
-server is down, then the lock store's Redis is unreachable (a relay to the
-machine's Redis that is not open yet).
+The servers run as ``bot run`` starts them. The failures are real: the lock
+store's Redis is unreachable (a relay to the machine's Redis that is not open
+yet), the action server is down, then it accepts calls and never answers.
 """
 
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +18,7 @@ import pytest
 import requests
 
 from tests.conftest import free_port
-from tests.relay import tcp_relay_in_thread
+from tests.relay import in_thread, silent_listener, tcp_relay_in_thread
 from tests.server.rasa_process import say, start_actions, start_rasa, stop
 from tests.services import require_service
 
@@ -177,14 +178,21 @@ def test_failed_turns_get_an_apology_are_counted_and_the_next_works(tmp_path: Pa
             assert not apologised(port, visitor, "what is outstaffing?")
             assert apologised(port, visitor, LEAD_REQUEST)  # no action server
             assert failures(port) == 2
+            other = sender()
+            with in_thread(silent_listener(int(environment["ACTIONS_PORT"]))):
+                started = time.monotonic()
+                assert apologised(port, other, LEAD_REQUEST)  # an action server that hangs
+                assert time.monotonic() - started < 5
+                assert failures(port) == 3
             actions = start_actions(environment, tmp_path / "actions.log")
             assert not apologised(port, visitor, LEAD_REQUEST)
+            assert not apologised(port, other, LEAD_REQUEST)
     finally:
         stop(rasa)
         if actions is not None:
             stop(actions)
     failed = (tmp_path / "rasa.log").read_text().split("A message of conversation")[1:]
-    assert len(failed) == 2
+    assert len(failed) == 3
     assert not any("what is outstaffing" in entry[:3000] for entry in failed)
 
 

@@ -16,9 +16,12 @@ from rasa.utils.endpoints import EndpointConfig
 from bot.channels.turn_failures import recording_failed_actions, watch_remote_actions
 from tests.conftest import free_port
 
+TIMEOUT_SECONDS = 4.0
 
-async def run_with_no_action_server(name: str) -> None:
-    action = RemoteAction(name, EndpointConfig(f"http://127.0.0.1:{free_port()}/webhook"))
+
+async def run_with_no_action_server(name: str, port: int | None = None) -> None:
+    url = f"http://127.0.0.1:{port or free_port()}/webhook"
+    action = RemoteAction(name, EndpointConfig(url))
     domain = Domain.empty()
     await action.run(
         CollectingOutputChannel(),
@@ -29,14 +32,14 @@ async def run_with_no_action_server(name: str) -> None:
 
 
 def test_a_failed_custom_action_is_recorded_and_still_raised():
-    watch_remote_actions()
+    watch_remote_actions(TIMEOUT_SECONDS)
     with recording_failed_actions() as failed, pytest.raises(RasaException):
         asyncio.run(run_with_no_action_server("action_answer_from_knowledge"))
     assert failed == ["action_answer_from_knowledge"]
 
 
 def test_each_turn_records_its_own_failures():
-    watch_remote_actions()
+    watch_remote_actions(TIMEOUT_SECONDS)
 
     async def turn(name: str | None) -> list[str]:
         with recording_failed_actions() as failed:
@@ -53,7 +56,47 @@ def test_each_turn_records_its_own_failures():
 
 
 def test_watching_twice_wraps_once():
-    watch_remote_actions()
+    watch_remote_actions(TIMEOUT_SECONDS)
     run = RemoteAction.run
-    watch_remote_actions()
+    watch_remote_actions(TIMEOUT_SECONDS)
     assert RemoteAction.run is run
+
+
+def test_an_action_server_that_does_not_answer_fails_the_action_after_the_timeout():
+    async def scenario() -> tuple[list[str], float]:
+        silent = await asyncio.start_server(lambda reader, writer: None, "127.0.0.1", 0)
+        port = silent.sockets[0].getsockname()[1]
+        async with silent:
+            started = asyncio.get_running_loop().time()
+            with recording_failed_actions() as failed, pytest.raises(RasaException):
+                await run_with_no_action_server("validate_lead_form", port)
+            return failed, asyncio.get_running_loop().time() - started
+
+    watch_remote_actions(0.5)
+    try:
+        failed, seconds = asyncio.run(scenario())
+    finally:
+        watch_remote_actions(TIMEOUT_SECONDS)
+    assert failed == ["validate_lead_form"]
+    assert 0.5 <= seconds < 3
+
+
+def test_after_a_failed_action_the_turns_later_actions_fail_at_once():
+    async def scenario() -> tuple[list[str], float]:
+        silent = await asyncio.start_server(lambda reader, writer: None, "127.0.0.1", 0)
+        port = silent.sockets[0].getsockname()[1]
+        async with silent:
+            started = asyncio.get_running_loop().time()
+            with recording_failed_actions() as failed:
+                for name in ("validate_lead_form", "action_show_lead_summary"):
+                    with pytest.raises(RasaException):
+                        await run_with_no_action_server(name, port)
+            return failed, asyncio.get_running_loop().time() - started
+
+    watch_remote_actions(0.5)
+    try:
+        failed, seconds = asyncio.run(scenario())
+    finally:
+        watch_remote_actions(TIMEOUT_SECONDS)
+    assert failed == ["validate_lead_form", "action_show_lead_summary"]
+    assert seconds < 1.0  # one timeout, not two

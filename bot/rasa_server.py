@@ -30,6 +30,8 @@ The server (``run``, ``shell``):
   ``skops.io``, which on import looks up the module of every NumPy and SciPy
   ufunc by scanning all of ``sys.modules``: 8 s once Rasa and TensorFlow have
   loaded 5,600 modules, 2 s before them. It is imported first.
+- A conversation the tracker store cannot read or save fails its turn instead
+  of going on empty or in memory (:mod:`bot.tracker_store_health`).
 - Request bodies are capped at ``MAX_REQUEST_BYTES`` (Sanic's default is
   100 MB; :func:`bot.channels.rest.limit_request_bodies`).
 - Several processes can share one port (``RASA_WORKERS``, see ``bot.stack``):
@@ -292,8 +294,10 @@ def serve_with_fixes() -> None:
     import skops.io  # noqa: F401  # while sys.modules is small (see the module docstring)
 
     from bot.channels.rest import limit_request_bodies
+    from bot.tracker_store_health import fail_instead_of_falling_back
 
     limit_request_bodies()
+    fail_instead_of_falling_back()
     speed_up_turns()
     use_compiled_action_schema()
     remember_event_types()

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
@@ -86,7 +86,17 @@ class LeanSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         """Takes ``SQLTrackerStore``'s arguments."""
         super().__init__(*args, **kwargs)
-        self.use_engine(self.engine)
+        self.use_engine(self._checking_connections(self.engine))
+
+    @staticmethod
+    def _checking_connections(engine: sa.engine.Engine) -> sa.engine.Engine:
+        """Rasa's PostgreSQL engine, with each pooled connection checked before use
+        (``pool_pre_ping``): after the database restarts, the first turn would
+        otherwise fail on a connection it closed."""
+        if engine.dialect.name != "postgresql":
+            return engine
+        engine.dispose()
+        return sa.create_engine(engine.url, pool_pre_ping=True, **create_engine_kwargs(engine.url))
 
     def use_engine(self, engine: sa.engine.Engine) -> None:
         """Reads and writes through ``engine`` from now on (Rasa's sessions too)."""

@@ -43,6 +43,7 @@ from bot.channels.inbound import (
 from bot.channels.rate_limit import RateLimiter, client_address
 from bot.channels.turn_failures import recording_failed_actions, watch_remote_actions
 from bot.settings import InputLimits, load_settings
+from bot.tracker_store_health import tracker_store_reachable
 
 logger = logging.getLogger(__name__)
 JSON_CONTENT_TYPE = "application/json"
@@ -154,12 +155,21 @@ class GuardedRestInput(InputChannel):
         return response.json([*answered, sorry])
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        """The channel's routes: its health (with failures counted) and the webhook."""
+        """The channel's routes: its health (the tracker store's database checked,
+        failed turns counted; 503 when the database does not answer) and the webhook."""
         webhook = Blueprint("guarded_rest_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
-            return response.json({"status": "ok", "failed_messages": self.failed_messages})
+            agent = getattr(request.app.ctx, "agent", None)
+            store = getattr(agent, "tracker_store", None)
+            reachable = await tracker_store_reachable(store)
+            body = {
+                "status": "ok" if reachable else "degraded",
+                "tracker_store": "ok" if reachable else "unreachable",
+                "failed_messages": self.failed_messages,
+            }
+            return response.json(body, status=200 if reachable else 503)
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:

@@ -99,13 +99,4 @@ def test_a_conversation_in_postgresql_survives_a_restart(tracker_database: str, 
             rasa.terminate()
             rasa.wait(timeout=30)
 
-    engine = create_engine(tracker_database, future=True)
-    with engine.connect() as connection:
-        texts = connection.execute(
-            text(
-                "SELECT data::json->>'text' FROM events"
-                " WHERE sender_id = 'durable-visitor' AND type_name = 'user' ORDER BY id"
-            )
-        ).scalars()
-        assert list(texts) == ["hello", "bye"]
-    engine.dispose()
+    assert user_texts(tracker_database, "durable-visitor") == ["hello", "bye"]

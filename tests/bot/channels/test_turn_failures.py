@@ -19,7 +19,7 @@ from tests.conftest import free_port
 TIMEOUT_SECONDS = 4.0
 
 
-async def run_with_no_action_server(name: str, port: int | None = None) -> None:
+async def run_remote_action(name: str, port: int | None = None) -> None:
     url = f"http://127.0.0.1:{port or free_port()}/webhook"
     action = RemoteAction(name, EndpointConfig(url))
     domain = Domain.empty()
@@ -34,7 +34,7 @@ async def run_with_no_action_server(name: str, port: int | None = None) -> None:
 def test_a_failed_custom_action_is_recorded_and_still_raised():
     watch_remote_actions(TIMEOUT_SECONDS)
     with recording_failed_actions() as failed, pytest.raises(RasaException):
-        asyncio.run(run_with_no_action_server("action_answer_from_knowledge"))
+        asyncio.run(run_remote_action("action_answer_from_knowledge"))
     assert failed == ["action_answer_from_knowledge"]
 
 
@@ -45,7 +45,7 @@ def test_each_turn_records_its_own_failures():
         with recording_failed_actions() as failed:
             if name is not None:
                 with pytest.raises(RasaException):
-                    await run_with_no_action_server(name)
+                    await run_remote_action(name)
             await asyncio.sleep(0)
         return failed
 
@@ -62,41 +62,36 @@ def test_watching_twice_wraps_once():
     assert RemoteAction.run is run
 
 
-def test_an_action_server_that_does_not_answer_fails_the_action_after_the_timeout():
-    async def scenario() -> tuple[list[str], float]:
-        silent = await asyncio.start_server(lambda reader, writer: None, "127.0.0.1", 0)
-        port = silent.sockets[0].getsockname()[1]
-        async with silent:
-            started = asyncio.get_running_loop().time()
-            with recording_failed_actions() as failed, pytest.raises(RasaException):
-                await run_with_no_action_server("validate_lead_form", port)
-            return failed, asyncio.get_running_loop().time() - started
+def run_against_a_silent_action_server(names: list[str], timeout: float) -> tuple[list[str], float]:
+    """Runs the actions ``names`` in one turn against a server that accepts calls
+    and never answers, with ``timeout``: the failures recorded and the seconds taken."""
 
-    watch_remote_actions(0.5)
-    try:
-        failed, seconds = asyncio.run(scenario())
-    finally:
-        watch_remote_actions(TIMEOUT_SECONDS)
-    assert failed == ["validate_lead_form"]
-    assert 0.5 <= seconds < 3
-
-
-def test_after_a_failed_action_the_turns_later_actions_fail_at_once():
     async def scenario() -> tuple[list[str], float]:
         silent = await asyncio.start_server(lambda reader, writer: None, "127.0.0.1", 0)
         port = silent.sockets[0].getsockname()[1]
         async with silent:
             started = asyncio.get_running_loop().time()
             with recording_failed_actions() as failed:
-                for name in ("validate_lead_form", "action_show_lead_summary"):
+                for name in names:
                     with pytest.raises(RasaException):
-                        await run_with_no_action_server(name, port)
+                        await run_remote_action(name, port)
             return failed, asyncio.get_running_loop().time() - started
 
-    watch_remote_actions(0.5)
+    watch_remote_actions(timeout)
     try:
-        failed, seconds = asyncio.run(scenario())
+        return asyncio.run(scenario())
     finally:
         watch_remote_actions(TIMEOUT_SECONDS)
-    assert failed == ["validate_lead_form", "action_show_lead_summary"]
+
+
+def test_an_action_server_that_does_not_answer_fails_the_action_after_the_timeout():
+    failed, seconds = run_against_a_silent_action_server(["validate_lead_form"], 0.5)
+    assert failed == ["validate_lead_form"]
+    assert 0.5 <= seconds < 3
+
+
+def test_after_a_failed_action_the_turns_later_actions_fail_at_once():
+    names = ["validate_lead_form", "action_show_lead_summary"]
+    failed, seconds = run_against_a_silent_action_server(names, 0.5)
+    assert failed == names
     assert seconds < 1.0  # one timeout, not two

@@ -13,7 +13,8 @@ whole conversation, personal data included). Here it listens on
 wants ``Authorization: Bearer $ACTION_SERVER_TOKEN`` when that is set (Rasa
 sends it, see ``bot.tracker_store.endpoints``), and answers a crash with a
 plain 500. ``python -m bot.action_server`` takes rasa-sdk's arguments
-(``--actions actions --port 5055``).
+(``--actions actions --port 5055``, logging options); its CORS, TLS and
+auto-reload options are not used (TLS ends at the platform's proxy).
 """
 
 from __future__ import annotations

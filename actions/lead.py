@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import date
 from typing import Any
@@ -13,11 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
-from actions.lead_support import (
-    cleared_lead_slots,
-    lead_repository,
-    settings,
-)
+from actions.lead_support import cleared_lead_slots, settings
 from bot.leads import transcript
 from bot.leads.extraction import Message, extract
 from bot.leads.fields import (
@@ -26,6 +21,7 @@ from bot.leads.fields import (
     FIELD_TO_CHANGE_SLOT,
     FIELDS_BY_SLOT,
 )
+from bot.leads.intake import intake_for
 from bot.leads.parsing.cues import mentioned_field
 from bot.leads.submission import IncompleteLeadError, build_submission
 from bot.leads.summary import escape_markdown, render_summary
@@ -54,8 +50,9 @@ class ActionShowLeadSummary(Action):
 class ActionSubmitLead(Action):
     """Stores the confirmed lead, then tells the visitor it was received.
 
-    The store commits before the visitor hears anything; a failure is said
-    honestly and keeps the answers, so "Try again" can send them later.
+    The lead is committed to the store, or fsynced to the spool while the
+    store is away, before the visitor hears anything. Only when both fail is
+    the failure said honestly, keeping the answers so "Try again" can send them.
     """
 
     def name(self) -> str:
@@ -66,7 +63,7 @@ class ActionSubmitLead(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Submits the lead (idempotently) and clears the form's slots on success."""
-        from bot.leads.store import LeadStoreError
+        from bot.leads.spool import SpoolError
 
         try:
             submission = build_submission(
@@ -83,16 +80,15 @@ class ActionSubmitLead(Action):
             dispatcher.utter_message(response="utter_lead_incomplete")
             return [FollowupAction(LEAD_FORM)]
         try:
-            repository = await lead_repository()
-            outcome = await asyncio.to_thread(repository.submit, submission)
-        except LeadStoreError:
-            logger.exception("could not store the lead of %s", tracker.sender_id)
+            outcome = await intake_for(settings()).submit(submission)
+        except SpoolError:
+            logger.exception("could not store nor keep the lead of %s", tracker.sender_id)
             dispatcher.utter_message(
                 response="utter_lead_store_failed", agency_email=settings().agency_email
             )
             return []
-        created = outcome.action == "created"
-        response = "utter_lead_submitted" if created else "utter_lead_resubmitted"
+        revised = outcome.action in ("updated", "unchanged")
+        response = "utter_lead_resubmitted" if revised else "utter_lead_submitted"
         dispatcher.utter_message(
             response=response,
             visitor_name=escape_markdown(submission.name),

@@ -1,15 +1,14 @@
-"""What the lead actions share: settings, the lead store, and small utterances.
+"""What the lead actions share: settings and small utterances.
 
-The settings and the store are built on first use, once per action-server
-process, never at import time.
+The settings are read on first use, once per action-server process, never at
+import time.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -18,28 +17,11 @@ from bot.leads.fields import ALL_LEAD_SLOTS, EDITABLE_FIELDS, FIELDS_BY_SLOT
 from bot.leads.summary import display_value, escape_markdown
 from bot.settings import Settings, load_settings
 
-if TYPE_CHECKING:
-    from bot.leads.store import LeadRepository
-
 
 @cache
 def settings() -> Settings:
     """The process's settings, read from the environment once."""
     return load_settings()
-
-
-@cache
-def _repository() -> LeadRepository:
-    from bot.leads.store import LeadRepository, create_engine_for, upgrade_database
-
-    engine = create_engine_for(settings().database_url)
-    upgrade_database(engine)
-    return LeadRepository(engine, channels=settings().channel_names)
-
-
-async def lead_repository() -> LeadRepository:
-    """The lead store, opened (and migrated) in a worker thread on first use."""
-    return await asyncio.to_thread(_repository)
 
 
 def slot_changes(before: Mapping[str, Any], events: list[EventType]) -> dict[str, Any]:

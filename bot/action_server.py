@@ -15,10 +15,14 @@ sends it, see ``bot.tracker_store.endpoints``), and answers a crash with a
 plain 500. ``python -m bot.action_server`` takes rasa-sdk's arguments
 (``--actions actions --port 5055``, logging options); its CORS, TLS and
 auto-reload options are not used (TLS ends at the platform's proxy).
+
+It also hands the leads kept in the lead spool (``bot.leads.intake``) to the
+lead store every ``LEAD_SPOOL_RETRY_SECONDS`` until the store takes them.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 import sys
@@ -29,6 +33,8 @@ if TYPE_CHECKING:
     from sanic import Sanic
     from sanic.request import Request
     from sanic.response import HTTPResponse
+
+    from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 # An action call carries the whole conversation: far more than a chat message.
@@ -79,7 +85,7 @@ def quiet_error_handler() -> Any:
     return QuietErrorHandler()
 
 
-def create_app(actions_package: str, token: str | None) -> Sanic:
+def create_app(actions_package: str, settings: Settings) -> Sanic:
     """rasa-sdk's app for ``actions_package``, hardened as the module says."""
     from rasa_sdk.endpoint import create_app as create_sdk_app
 
@@ -87,9 +93,27 @@ def create_app(actions_package: str, token: str | None) -> Sanic:
     app.error_handler = quiet_error_handler()
     app.config.REQUEST_MAX_SIZE = ACTION_CALL_MAX_BYTES
     app.register_middleware(refuse_compressed_bodies, "request")
-    if token:
-        app.register_middleware(token_check(token), "request")
+    if settings.action_server_token:
+        app.register_middleware(token_check(settings.action_server_token), "request")
+
+    async def start_spool_retries(app: Sanic, loop: asyncio.AbstractEventLoop) -> None:
+        app.add_task(retry_spooled_leads(settings))
+
+    app.register_listener(start_spool_retries, "after_server_start")
     return app
+
+
+async def retry_spooled_leads(settings: Settings) -> None:
+    """Hands spooled leads to the lead store every ``lead_spool_retry_seconds``, forever."""
+    from bot.leads.intake import intake_for
+
+    intake = intake_for(settings)
+    while True:
+        try:
+            await intake.retry_kept()
+        except Exception:  # the loop's outermost edge: log it, keep retrying
+            logger.exception("Handing the spooled leads to the lead store failed")
+        await asyncio.sleep(settings.lead_spool_retry_seconds)
 
 
 def serve(argv: list[str]) -> None:
@@ -110,7 +134,7 @@ def serve(argv: list[str]) -> None:
         args.logging_config_file,
     )
     utils.update_sanic_log_level()
-    app = create_app(args.actions, settings.action_server_token)
+    app = create_app(args.actions, settings)
     logger.info("Action server on http://%s:%s", settings.actions_host, args.port)
     app.run(settings.actions_host, args.port, workers=1, access_log=False)
 

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 DEFAULT_DATABASE_URL = "sqlite:///var/leads.db"
 DEFAULT_TRACKER_STORE_URL = "sqlite:///var/tracker.db"
+DEFAULT_LEAD_SPOOL_PATH = Path("var/lead-spool.jsonl")
 DEFAULT_EVENT_BROKER_QUEUE = "rasa_events"
 DEFAULT_SITE_ORIGINS = ("http://localhost:8000", "http://127.0.0.1:8000")
 
@@ -76,6 +77,10 @@ class Settings:
     """The project's settings; build them with :func:`load_settings`."""
 
     database_url: str = DEFAULT_DATABASE_URL
+    # Where confirmed leads wait (fsynced) while the lead store's database is away.
+    lead_spool_path: Path = DEFAULT_LEAD_SPOOL_PATH
+    # How often the action server hands waiting leads to the database again.
+    lead_spool_retry_seconds: float = 15.0
     # Where Rasa keeps conversations: SQLite, PostgreSQL, or "memory".
     tracker_store_url: str = DEFAULT_TRACKER_STORE_URL
     # Rasa's conversation locks in Redis (redis://host:port/db); None: in the Rasa process.
@@ -288,6 +293,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     lock_store_url = _url(env, "LOCK_STORE_URL", ("redis", "rediss"))
     return Settings(
         database_url=_url(env, "DATABASE_URL", ("sqlite", "postgresql")) or DEFAULT_DATABASE_URL,
+        lead_spool_path=Path(_text(env, "LEAD_SPOOL_PATH") or DEFAULT_LEAD_SPOOL_PATH),
+        lead_spool_retry_seconds=_number(env, "LEAD_SPOOL_RETRY_SECONDS", 15.0, 0.1),
         tracker_store_url=tracker_store_url,
         lock_store_url=lock_store_url,
         rasa_workers=_rasa_workers(env, lock_store_url, tracker_store_url),

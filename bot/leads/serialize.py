@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import date, datetime, timezone
 from typing import Any
 
-from bot.leads.model import StoredLead, TranscriptTurn
+from bot.leads.model import LeadSubmission, StoredLead, TranscriptTurn
+
+_LIST_FIELDS = ("roles", "seniority", "tech_stack")
 
 
 def iso_time(value: datetime) -> str:
@@ -22,6 +25,44 @@ def _iso_date(value: date | None) -> str | None:
 def turn_to_dict(turn: TranscriptTurn) -> dict[str, str]:
     """One transcript message as ``{speaker, text, at}``."""
     return {"speaker": turn.speaker, "text": turn.text, "at": iso_time(turn.at)}
+
+
+def turn_from_dict(data: dict[str, str]) -> TranscriptTurn:
+    """The transcript message :func:`turn_to_dict` wrote (a naive time is UTC)."""
+    when = datetime.fromisoformat(data["at"])
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return TranscriptTurn(
+        speaker="bot" if data["speaker"] == "bot" else "visitor", text=data["text"], at=when
+    )
+
+
+def submission_to_dict(submission: LeadSubmission) -> dict[str, Any]:
+    """Every field of the submission as JSON-ready data, read back by
+    :func:`submission_from_dict`."""
+    data = {field.name: getattr(submission, field.name) for field in fields(submission)}
+    for name in _LIST_FIELDS:
+        data[name] = list(data[name])
+    data["start_date"] = _iso_date(submission.start_date)
+    data["consent_given_at"] = iso_time(submission.consent_given_at)
+    data["transcript"] = [turn_to_dict(turn) for turn in submission.transcript]
+    return data
+
+
+def submission_from_dict(data: dict[str, Any]) -> LeadSubmission:
+    """The submission :func:`submission_to_dict` wrote.
+
+    Raises:
+        KeyError, TypeError, ValueError: ``data`` is not such a submission.
+    """
+    values = dict(data)
+    for name in _LIST_FIELDS:
+        values[name] = tuple(values[name])
+    start_date = values.get("start_date")
+    values["start_date"] = date.fromisoformat(start_date) if start_date else None
+    values["consent_given_at"] = datetime.fromisoformat(values["consent_given_at"])
+    values["transcript"] = tuple(turn_from_dict(turn) for turn in values.get("transcript", ()))
+    return LeadSubmission(**values)
 
 
 def lead_to_dict(lead: StoredLead, *, include_transcript: bool = True) -> dict[str, Any]:

@@ -14,6 +14,8 @@ from actions.lead import (
     ActionShowLeadSummary,
     ActionSubmitLead,
 )
+from bot.leads.intake import intake_for
+from bot.leads.spool import LeadSpool
 from bot.leads.store import LeadRepository, create_engine_for
 
 COMPLETE = {
@@ -35,15 +37,23 @@ COMPLETE = {
 
 
 @pytest.fixture
-def store_url(tmp_path, monkeypatch) -> Iterator[str]:
+def fresh_settings(tmp_path, monkeypatch) -> Iterator[None]:
+    """Re-reads the action server's settings; the lead spool is in ``tmp_path``."""
+    monkeypatch.setenv("LEAD_SPOOL_PATH", str(tmp_path / "spool" / "leads.jsonl"))
+    lead_support.settings.cache_clear()
+    intake_for.cache_clear()
+    yield
+    lead_support.settings.cache_clear()
+    intake_for.cache_clear()
+
+
+@pytest.fixture
+def store_url(tmp_path, monkeypatch, fresh_settings) -> str:
     """Points the action server's settings at a fresh SQLite store."""
     url = f"sqlite:///{tmp_path / 'leads.db'}"
     monkeypatch.setenv("DATABASE_URL", url)
     lead_support.settings.cache_clear()
-    lead_support._repository.cache_clear()
-    yield url
-    lead_support.settings.cache_clear()
-    lead_support._repository.cache_clear()
+    return url
 
 
 def slot_events(events):
@@ -67,17 +77,27 @@ async def test_submitting_the_same_run_again_keeps_one_lead(make_tracker, domain
     assert len(LeadRepository(create_engine_for(store_url)).list()) == 1
 
 
-async def test_a_failing_store_is_admitted_and_keeps_the_answers(make_tracker, domain, monkeypatch):
+async def test_a_lead_confirmed_while_the_store_is_away_is_kept_and_confirmed(
+    make_tracker, domain, monkeypatch, tmp_path, fresh_settings
+):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1:9/unreachable")
+    dispatcher = CollectingDispatcher()
+    events = await ActionSubmitLead().run(dispatcher, make_tracker(slots=COMPLETE), domain)
+    assert dispatcher.messages[0]["response"] == "utter_lead_submitted"
+    assert all(value is None for value in slot_events(events).values())
+    [kept] = LeadSpool(tmp_path / "spool" / "leads.jsonl").pending()
+    assert (kept.email, kept.name) == ("jane@acme.example", "<b>Jane</b>")
+
+
+async def test_a_lead_neither_stored_nor_kept_is_admitted_and_keeps_the_answers(
+    make_tracker, domain, monkeypatch, tmp_path, fresh_settings
+):
+    (tmp_path / "file").write_text("")
+    monkeypatch.setenv("LEAD_SPOOL_PATH", str(tmp_path / "file" / "leads.jsonl"))
     monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1:9/unreachable")
     monkeypatch.setenv("AGENCY_EMAIL", "sales@agency.example")
-    lead_support.settings.cache_clear()
-    lead_support._repository.cache_clear()
-    try:
-        dispatcher = CollectingDispatcher()
-        events = await ActionSubmitLead().run(dispatcher, make_tracker(slots=COMPLETE), domain)
-    finally:
-        lead_support.settings.cache_clear()
-        lead_support._repository.cache_clear()
+    dispatcher = CollectingDispatcher()
+    events = await ActionSubmitLead().run(dispatcher, make_tracker(slots=COMPLETE), domain)
     [message] = dispatcher.messages
     assert message["response"] == "utter_lead_store_failed"
     assert message["agency_email"] == "sales@agency.example"

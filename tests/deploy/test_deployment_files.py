@@ -39,7 +39,7 @@ def kubernetes_documents() -> list[dict[str, Any]]:
 
 def pod_specs() -> Iterator[tuple[str, dict[str, Any]]]:
     for doc in kubernetes_documents():
-        if doc["kind"] in ("Deployment", "Job"):
+        if doc["kind"] in ("Deployment", "StatefulSet", "Job"):
             yield doc["metadata"]["name"], doc["spec"]["template"]["spec"]
 
 
@@ -134,6 +134,17 @@ def test_compose_sets_only_variables_the_bot_reads_and_shares_state_between_repl
     assert rasa["environment"]["LOCK_STORE_URL"].startswith("redis://")
     assert "ports" not in rasa  # reached through nginx (rasa-front)
     assert "ports" not in services["actions"]  # reached by Rasa only
+
+
+def test_the_action_servers_keep_the_lead_spool_on_a_persistent_volume():
+    actions = next(
+        doc for doc in kubernetes_documents() if doc["metadata"]["name"] == "agency-bot-actions"
+    )
+    assert actions["kind"] == "StatefulSet"
+    [claim] = actions["spec"]["volumeClaimTemplates"]
+    [container] = actions["spec"]["template"]["spec"]["containers"]
+    assert {"name": claim["metadata"]["name"], "mountPath": "/app/var"} in container["volumeMounts"]
+    assert "actions-var:/app/var" in compose()["services"]["actions"]["volumes"]
 
 
 def test_compose_commands_are_bot_services():

@@ -55,6 +55,17 @@ def stop(process: subprocess.Popen) -> None:
         process.wait(timeout=30)
 
 
+def lead_form(name: str, email: str, phone: str) -> list[str]:
+    """A visitor's messages through a whole lead form, ending with "Send it"."""
+    return [
+        "we need 3 senior Python developers for 6 months starting ASAP",
+        '/inform{"engagement_model": "outstaffing"}',
+        f"{name}, Acme Ltd, {email}, {phone}",
+        "yes",
+        "/confirm_lead",
+    ]
+
+
 def say(port: int, sender: str, message: str) -> list[dict]:
     reply = requests.post(
         f"http://127.0.0.1:{port}/webhooks/rest/webhook",

@@ -13,18 +13,11 @@ import pytest
 from bot import stack
 from bot.settings import load_settings
 from tests.conftest import free_port
-from tests.server.rasa_process import say, start_rasa, start_service, stop
+from tests.server.rasa_process import lead_form, say, start_rasa, start_service, stop
 
 pytestmark = [pytest.mark.server, pytest.mark.model]
 
 NAME, EMAIL, PHONE = "Jane Doe", "jane.doe@acme.example", "+44 20 7946 0958"
-LEAD_FORM = [
-    "we need 3 senior Python developers for 6 months starting ASAP",
-    '/inform{"engagement_model": "outstaffing"}',
-    f"{NAME}, Acme Ltd, {EMAIL}, {PHONE}",
-    "yes",
-    "/confirm_lead",
-]
 
 
 def test_a_lead_form_leaves_no_personal_data_in_debug_logs(tmp_path: Path):
@@ -45,7 +38,10 @@ def test_a_lead_form_leaves_no_personal_data_in_debug_logs(tmp_path: Path):
     rasa = start_rasa(environment, tmp_path / "rasa.log")
     visitor = str(uuid.uuid4())
     try:
-        replies = [say(int(environment["RASA_PORT"]), visitor, text) for text in LEAD_FORM]
+        replies = [
+            say(int(environment["RASA_PORT"]), visitor, text)
+            for text in lead_form(NAME, EMAIL, PHONE)
+        ]
     finally:
         stop(rasa)
         stop(actions)

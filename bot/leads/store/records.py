@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
 from datetime import datetime, timezone
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy.engine import Row
 
 from bot.leads.model import LeadStatus, LeadSubmission, StoredLead, TranscriptTurn
-from bot.leads.serialize import turn_to_dict
+from bot.leads.serialize import turn_from_dict, turn_to_dict
 
 # Blanks the parts of a submission that change with every run of the form
 # without changing the lead itself.
@@ -111,14 +111,6 @@ def email_key(email: str) -> str:
     return email.strip().lower()
 
 
-def _turn(data: dict[str, str]) -> TranscriptTurn:
-    speaker: Literal["visitor", "bot"] = "bot" if data["speaker"] == "bot" else "visitor"
-    when = datetime.fromisoformat(data["at"])
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return TranscriptTurn(speaker=speaker, text=data["text"], at=when)
-
-
 def lead_from_row(row: Row) -> StoredLead:
     """The lead held by a ``leads`` row."""
     submission = LeadSubmission(
@@ -140,7 +132,7 @@ def lead_from_row(row: Row) -> StoredLead:
         budget=row.budget,
         phone=row.phone,
         page_url=row.page_url,
-        transcript=tuple(_turn(turn) for turn in row.transcript),
+        transcript=tuple(turn_from_dict(turn) for turn in row.transcript),
     )
     return StoredLead(
         id=row.id,

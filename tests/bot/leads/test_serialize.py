@@ -9,9 +9,9 @@ from datetime import datetime, timedelta, timezone
 from hypothesis import given
 
 from bot.leads.model import LeadStatus, LeadSubmission, StoredLead, TranscriptTurn
-from bot.leads.serialize import lead_to_dict
+from bot.leads.serialize import lead_to_dict, submission_from_dict, submission_to_dict
 from tests.bot.leads.conftest import START
-from tests.bot.leads.strategies import stored_leads
+from tests.bot.leads.strategies import stored_leads, submissions
 
 MakeSubmission = Callable[..., LeadSubmission]
 
@@ -140,3 +140,9 @@ def test_a_naive_time_is_taken_as_utc_whatever_the_local_zone(
     data = lead_to_dict(stored(submission))
 
     assert data["transcript"][0]["at"] == "2024-05-02T09:00:00+00:00"
+
+
+@given(submissions)
+def test_a_submission_reads_back_as_written(submission: LeadSubmission) -> None:
+    data = json.loads(json.dumps(submission_to_dict(submission)))
+    assert submission_from_dict(data) == submission

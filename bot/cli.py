@@ -13,6 +13,7 @@ from bot.container import add_container_commands
 from bot.evaluation.cli import add_evaluation_commands
 from bot.models import DEFAULT_KEEP, MODELS_DIR
 from bot.nlp.pipeline import PATTERNS_FILE, PatternsError, build_and_save
+from bot.privacy.cli import add_leads_commands
 from bot.review.cli import add_review_commands
 from bot.settings import SettingsError
 
@@ -223,6 +224,7 @@ def make_parser() -> argparse.ArgumentParser:
     _add_model_commands(commands)
     _add_stats_command(commands)
     add_review_commands(commands)
+    add_leads_commands(commands)
     add_evaluation_commands(commands)
 
     web_server = commands.add_parser(

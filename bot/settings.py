@@ -81,6 +81,8 @@ class Settings:
     lead_spool_path: Path = DEFAULT_LEAD_SPOOL_PATH
     # How often the action server hands waiting leads to the database again.
     lead_spool_retry_seconds: float = 15.0
+    # Leads unchanged and conversations idle this long are deleted by `bot leads purge`.
+    retention_days: int = 365
     # Where Rasa keeps conversations: SQLite, PostgreSQL, or "memory".
     tracker_store_url: str = DEFAULT_TRACKER_STORE_URL
     # Rasa's conversation locks in Redis (redis://host:port/db); None: in the Rasa process.
@@ -295,6 +297,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         database_url=_url(env, "DATABASE_URL", ("sqlite", "postgresql")) or DEFAULT_DATABASE_URL,
         lead_spool_path=Path(_text(env, "LEAD_SPOOL_PATH") or DEFAULT_LEAD_SPOOL_PATH),
         lead_spool_retry_seconds=_number(env, "LEAD_SPOOL_RETRY_SECONDS", 15.0, 0.1),
+        retention_days=int(_number(env, "RETENTION_DAYS", 365, 1)),
         tracker_store_url=tracker_store_url,
         lock_store_url=lock_store_url,
         rasa_workers=_rasa_workers(env, lock_store_url, tracker_store_url),

@@ -41,6 +41,8 @@ def pod_specs() -> Iterator[tuple[str, dict[str, Any]]]:
     for doc in kubernetes_documents():
         if doc["kind"] in ("Deployment", "StatefulSet", "Job"):
             yield doc["metadata"]["name"], doc["spec"]["template"]["spec"]
+        if doc["kind"] == "CronJob":
+            yield doc["metadata"]["name"], doc["spec"]["jobTemplate"]["spec"]["template"]["spec"]
 
 
 def compose() -> dict[str, Any]:
@@ -49,7 +51,7 @@ def compose() -> dict[str, Any]:
 
 def test_the_manifests_exist_for_every_service():
     names = {name for name, _ in pod_specs()}
-    assert names == {f"agency-bot-{service}" for service in (*SERVICE_NAMES, "migrate")}
+    assert names == {f"agency-bot-{service}" for service in (*SERVICE_NAMES, "migrate", "purge")}
 
 
 @pytest.mark.parametrize("path", [*KUBERNETES, COMPOSE, ROOT / "Dockerfile"], ids=lambda p: p.name)

@@ -170,7 +170,10 @@ def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any
     }
 
 
-_DATE_OR_TIME = {"type": "string", "example": "2024-05-02"}
+_DATE_OR_TIME = {
+    "anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}],
+    "example": "2024-05-02",
+}
 _DAY = {"type": "string", "format": "date", "example": "2024-05-02"}
 
 _PARAMETERS: dict[str, Any] = {

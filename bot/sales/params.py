@@ -29,6 +29,12 @@ CHANGEABLE_FIELDS = ("status", "notes")
 STATS_PARAMETERS = ("since", "until")
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# RFC 3339's date-time (what OpenAPI's format means): Python 3.10's fromisoformat
+# takes only 3 or 6 fraction digits, an upper-case T and no Z.
+_RFC3339_TIME = re.compile(
+    r"(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ](?P<time>[0-9]{2}:[0-9]{2}:[0-9]{2})"
+    r"(?:\.(?P<fraction>[0-9]+))?(?P<offset>[Zz]|[+-][0-9]{2}:[0-9]{2})?"
+)
 _DIGITS = re.compile(r"[0-9]{1,10}")
 _SHOWN_LENGTH = 60
 
@@ -159,7 +165,7 @@ def parse_instant(name: str, text: str, *, end_of_day: bool = False) -> datetime
         if _DATE.fullmatch(text):
             start = datetime.combine(date.fromisoformat(text), time(), tzinfo=timezone.utc)
             return start + timedelta(days=1) if end_of_day else start
-        moment = datetime.fromisoformat(re.sub(r"[zZ]$", "+00:00", text))
+        moment = datetime.fromisoformat(_python_iso(text))
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=timezone.utc)
         return moment.astimezone(timezone.utc)
@@ -170,6 +176,17 @@ def parse_instant(name: str, text: str, *, end_of_day: bool = False) -> datetime
             f"{name} must be an ISO-8601 date or date-time such as 2024-05-02 or "
             f"2024-05-02T10:00:00Z (write an offset's '+' as %2B), got {shown(text)}"
         ) from None
+
+
+def _python_iso(text: str) -> str:
+    """An RFC 3339 date-time as Python 3.10's fromisoformat reads it (anything else as is)."""
+    parts = _RFC3339_TIME.fullmatch(text)
+    if parts is None:
+        return text
+    fraction = (parts["fraction"] or "").ljust(6, "0")[:6]
+    offset = parts["offset"] or ""
+    offset = "+00:00" if offset in ("Z", "z") else offset
+    return f"{parts['date']}T{parts['time']}.{fraction}{offset}"
 
 
 def is_possible_lead_id(lead_id: int) -> bool:

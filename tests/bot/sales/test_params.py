@@ -183,3 +183,19 @@ def test_only_a_string_status_and_notes_get_through(document: dict[str, object])
     assert set(document) <= {"status", "notes"}
     assert changes.status is None or document["status"] == changes.status.value
     assert changes.notes is None or document["notes"] == changes.notes
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024-05-02t10:00:00z", datetime(2024, 5, 2, 10, tzinfo=timezone.utc)),
+        ("2024-05-02T10:00:00.1+02:00", datetime(2024, 5, 2, 8, 0, 0, 100000, tzinfo=timezone.utc)),
+        (
+            "2024-05-02T10:00:00.123456789Z",
+            datetime(2024, 5, 2, 10, 0, 0, 123456, tzinfo=timezone.utc),
+        ),
+    ],
+)
+def test_every_rfc_3339_date_time_is_an_instant(text, expected):
+    """OpenAPI's date-time format is RFC 3339's, wider than Python 3.10's fromisoformat."""
+    assert parse_instant("created_from", text) == expected

@@ -112,6 +112,12 @@ def polite_refusal(text: str, max_chars: int) -> str | None:
     return None
 
 
+def unreadable() -> str:
+    """What a client reads when what it sent is not a chat message (socket.io, where
+    no HTTP status can say so)."""
+    return "Sorry, I couldn't read that message. Could you type it again?"
+
+
 def slow_down() -> str:
     """What a client over its rate limit reads."""
     return (

@@ -71,3 +71,9 @@ def client_address(peer: str, forwarded_for: str | None, trusted_proxies: int) -
         return peer
     hops = [hop.strip() for hop in forwarded_for.split(",") if hop.strip()]
     return hops[-trusted_proxies] if len(hops) >= trusted_proxies else (hops[0] if hops else peer)
+
+
+def per_minute_limiter(per_minute: int) -> RateLimiter | None:
+    """A limiter of ``per_minute`` messages with bursts of a quarter of that (at least
+    5), or None for no limit."""
+    return RateLimiter(per_minute, burst=max(5, per_minute // 4)) if per_minute > 0 else None

@@ -40,8 +40,13 @@ from bot.channels.inbound import (
     polite_refusal,
     slow_down,
 )
-from bot.channels.rate_limit import RateLimiter, client_address
-from bot.channels.turn_failures import recording_failed_actions, watch_remote_actions
+from bot.channels.rate_limit import client_address, per_minute_limiter
+from bot.channels.turn_failures import (
+    count_failed_message,
+    failed_message_count,
+    recording_failed_actions,
+    watch_remote_actions,
+)
 from bot.settings import InputLimits, load_settings
 from bot.tracker_store_health import tracker_store_reachable
 
@@ -61,12 +66,6 @@ def _slowed_down(wait_seconds: float, sender: str | None) -> HTTPResponse:
     reply = {"recipient_id": sender, "text": slow_down()}
     headers = {"Retry-After": str(math.ceil(wait_seconds))}
     return response.json([reply], status=429, headers=headers)
-
-
-def _limiter(per_minute: int) -> RateLimiter | None:
-    """A limiter of ``per_minute`` messages with bursts of a quarter of that (at least
-    5), or None for no limit."""
-    return RateLimiter(per_minute, burst=max(5, per_minute // 4)) if per_minute > 0 else None
 
 
 def limit_request_bodies() -> None:
@@ -100,9 +99,8 @@ class GuardedRestInput(InputChannel):
     def __init__(self, limits: InputLimits, agency_email: str) -> None:
         self.limits = limits
         self.agency_email = agency_email
-        self.failed_messages = 0
-        self.sender_limiter = _limiter(limits.rate_limit_per_sender)
-        self.address_limiter = _limiter(limits.rate_limit_per_ip)
+        self.sender_limiter = per_minute_limiter(limits.rate_limit_per_sender)
+        self.address_limiter = per_minute_limiter(limits.rate_limit_per_ip)
 
     @classmethod
     def name(cls) -> str:
@@ -150,7 +148,7 @@ class GuardedRestInput(InputChannel):
 
     def _apologise(self, sender: str, answered: list[dict[str, Any]]) -> HTTPResponse:
         """What the turn said before it failed, then the apology; the failure counted."""
-        self.failed_messages += 1
+        count_failed_message()
         sorry = {"recipient_id": sender, "text": apology(self.agency_email)}
         return response.json([*answered, sorry])
 
@@ -167,7 +165,7 @@ class GuardedRestInput(InputChannel):
             body = {
                 "status": "ok" if reachable else "degraded",
                 "tracker_store": "ok" if reachable else "unreachable",
-                "failed_messages": self.failed_messages,
+                "failed_messages": failed_message_count(),
             }
             return response.json(body, status=200 if reachable else 503)
 

@@ -20,9 +20,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+_failed_messages = 0
 _failed_actions: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
     "failed_actions", default=None
 )
+
+
+def count_failed_message() -> None:
+    """Counts one visitor message that got an apology instead of an answer."""
+    global _failed_messages
+    _failed_messages += 1
+
+
+def failed_message_count() -> int:
+    """Visitor messages of this process that got an apology, on every channel."""
+    return _failed_messages
 
 
 @contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -20,6 +21,7 @@ import requests
 
 from bot.delivery.webhook import verify_signature
 from tests.conftest import ROOT, free_port, trained_model
+from tests.server.socket_visitor import SocketVisitor
 
 pytestmark = [pytest.mark.server, pytest.mark.model]
 
@@ -162,6 +164,43 @@ def test_socketio_channel_is_served(served_bot):
     handshake = requests.get(f"{url}/socket.io/?EIO=4&transport=polling", timeout=10)
     assert handshake.status_code == 200
     assert '"sid"' in handshake.text
+
+
+def test_a_conversation_over_socketio_survives_payloads_it_cannot_read(served_bot):
+    url, _, _ = served_bot
+
+    async def talk() -> dict[str, str]:
+        visitor = SocketVisitor()
+        await visitor.connect(url)
+        try:
+            forged = await visitor.session("../../not an id")
+            session = await visitor.session("c0ffee-visitor-7")
+            ask = {"session_id": session}
+            return {
+                "forged": forged,
+                "session": session,
+                "greeting": await visitor.send({**ask, "message": "hello"}),
+                "not an object": await visitor.send("hello"),
+                "a number": await visitor.send({**ask, "message": 5}),
+                "bad metadata": await visitor.send({**ask, "message": "hi", "metadata": "{"}),
+                "empty": await visitor.send({**ask, "message": " \u200b "}),
+                "too long": await visitor.send({**ask, "message": "a" * 20_000}),
+                "question": await visitor.send(
+                    {**ask, "message": "who is the legal employer of an outstaffed developer?"}
+                ),
+            }
+        finally:
+            await visitor.close()
+
+    replies = asyncio.run(talk())
+    assert replies["forged"] != "../../not an id"
+    assert replies["session"] == "c0ffee-visitor-7"
+    assert replies["greeting"]
+    for unread in ("not an object", "a number", "bad metadata"):
+        assert "couldn't read that message" in replies[unread], unread
+    assert "didn't get any text" in replies["empty"]
+    assert "20,000 characters" in replies["too long"]
+    assert "employer" in replies["question"].lower()
 
 
 def test_a_confirmed_lead_reaches_the_sales_api_and_the_webhook(served_bot, webhook_receiver):

@@ -1,0 +1,44 @@
+"""A visitor on the Rasa server's socket.io channel: python-socketio's client."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import socketio
+
+REPLY_TIMEOUT_SECONDS = 30.0
+
+
+class SocketVisitor:
+    """Connects, asks for a session, sends messages and collects the bot's replies."""
+
+    def __init__(self) -> None:
+        self.client = socketio.AsyncClient(reconnection=False)
+        self.replies: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.sessions: asyncio.Queue[str] = asyncio.Queue()
+        self.client.on("bot_uttered", self.replies.put)
+        self.client.on("session_confirm", self.sessions.put)
+
+    async def connect(self, url: str) -> None:
+        """Connects to the server at ``url`` by long-polling (engine.io 4.15's websocket
+        client needs a newer aiohttp than Rasa 3.6 allows)."""
+        await self.client.connect(url, transports=["polling"])
+
+    async def session(self, session_id: Any) -> str:
+        """Sends ``session_request`` with ``session_id``; the id the server confirmed."""
+        await self.client.emit("session_request", {"session_id": session_id})
+        return await asyncio.wait_for(self.sessions.get(), REPLY_TIMEOUT_SECONDS)
+
+    async def send(self, payload: Any) -> str:
+        """Emits ``user_uttered`` with ``payload``; the text of the first reply."""
+        await self.client.emit("user_uttered", payload)
+        reply = await asyncio.wait_for(self.replies.get(), REPLY_TIMEOUT_SECONDS)
+        await asyncio.sleep(0.3)  # the turn's later replies
+        while not self.replies.empty():
+            self.replies.get_nowait()
+        return str(reply.get("text", ""))
+
+    async def close(self) -> None:
+        """Disconnects."""
+        await self.client.disconnect()

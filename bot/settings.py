@@ -70,6 +70,10 @@ class InputLimits:
     rate_limit_per_ip: int = 120
     # Proxies in front of the Rasa server whose X-Forwarded-For is believed.
     trusted_proxies: int = 0
+    # Turns one Rasa process runs at once; later messages queue (bot.channels.admission)
+    # and get "busy, try again" after max_turn_wait_seconds.
+    max_concurrent_turns: int = 8
+    max_turn_wait_seconds: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -278,6 +282,12 @@ def _input_limits(env: Mapping[str, str]) -> InputLimits:
         ),
         rate_limit_per_ip=int(_number(env, "RATE_LIMIT_PER_IP", defaults.rate_limit_per_ip)),
         trusted_proxies=int(_number(env, "TRUSTED_PROXIES", defaults.trusted_proxies)),
+        max_concurrent_turns=int(
+            _number(env, "MAX_CONCURRENT_TURNS", defaults.max_concurrent_turns, 1)
+        ),
+        max_turn_wait_seconds=_number(
+            env, "MAX_TURN_WAIT_SECONDS", defaults.max_turn_wait_seconds, 0.1
+        ),
     )
 
 

@@ -126,6 +126,14 @@ def slow_down() -> str:
     )
 
 
+def busy() -> str:
+    """What a visitor reads when the bot has too many conversations to take theirs now."""
+    return (
+        "I'm answering a lot of visitors right now and couldn't get to your message."
+        " Please send it again in a few seconds."
+    )
+
+
 def apology(agency_email: str) -> str:
     """What a visitor reads when their message could not be processed."""
     return (

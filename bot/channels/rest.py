@@ -32,10 +32,12 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.admission import Busy, shared_admission
 from bot.channels.inbound import (
     InboundError,
     InboundMessage,
     apology,
+    busy,
     parse_inbound,
     polite_refusal,
     slow_down,
@@ -101,6 +103,7 @@ class GuardedRestInput(InputChannel):
         self.agency_email = agency_email
         self.sender_limiter = per_minute_limiter(limits.rate_limit_per_sender)
         self.address_limiter = per_minute_limiter(limits.rate_limit_per_ip)
+        self.admission = shared_admission(limits.max_concurrent_turns, limits.max_turn_wait_seconds)
 
     @classmethod
     def name(cls) -> str:
@@ -135,8 +138,13 @@ class GuardedRestInput(InputChannel):
             metadata=inbound.metadata,
         )
         try:
-            with recording_failed_actions() as failed_actions:
-                await on_new_message(message)
+            async with self.admission.turn():
+                with recording_failed_actions() as failed_actions:
+                    await on_new_message(message)
+        except Busy:
+            logger.warning("No turn free for a message of conversation %s", inbound.sender)
+            reply = [{"recipient_id": inbound.sender, "text": busy()}]
+            return response.json(reply, status=503, headers={"Retry-After": "5"})
         except Exception:  # the outermost edge: log it, count it, apologise
             logger.exception("A message of conversation %s failed", inbound.sender)
             return self._apologise(inbound.sender, collector.messages)

@@ -32,10 +32,12 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
+from bot.channels.admission import Busy, shared_admission
 from bot.channels.inbound import (
     SENDER_ID,
     InboundError,
     apology,
+    busy,
     parse_inbound,
     polite_refusal,
     slow_down,
@@ -68,6 +70,9 @@ class GuardedSocketIOInput(SocketIOInput):
         self.agency_email = settings.agency_email
         self.sender_limiter = per_minute_limiter(self.limits.rate_limit_per_sender)
         self.address_limiter = per_minute_limiter(self.limits.rate_limit_per_ip)
+        self.admission = shared_admission(
+            self.limits.max_concurrent_turns, self.limits.max_turn_wait_seconds
+        )
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         """Rasa's blueprint, its message and session handlers wrapped in the checks."""
@@ -145,8 +150,12 @@ class GuardedSocketIOInput(SocketIOInput):
     def _answering_failures(self, on_new_message: OnNewMessage) -> OnNewMessage:
         async def run_turn(message: UserMessage) -> None:
             try:
-                with recording_failed_actions() as failed_actions:
-                    await on_new_message(message)
+                async with self.admission.turn():
+                    with recording_failed_actions() as failed_actions:
+                        await on_new_message(message)
+            except Busy:
+                await message.output_channel.send_text_message(message.sender_id, busy())
+                return
             except Exception:  # the outermost edge: log it, count it, apologise
                 logger.exception("A message of conversation %s failed", message.sender_id)
                 failed_actions = ["the turn"]

@@ -12,6 +12,7 @@ import os
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -197,28 +198,37 @@ def test_failed_turns_get_an_apology_are_counted_and_the_next_works(tmp_path: Pa
 
 
 @pytest.fixture(scope="module")
-def limited_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-    """A Rasa server with low rate limits, behind one (pretended) proxy."""
+def limited_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, int]]:
+    """A Rasa server with low rate limits, behind one (pretended) proxy, running one
+    turn at a time: its port, and its action server's (where nothing listens)."""
     folder = tmp_path_factory.mktemp("rest-channel-limits")
-    port = free_port()
+    ports = {"rasa": free_port(), "actions": free_port()}
     environment = {
         **os.environ,
-        "RASA_PORT": str(port),
+        "RASA_PORT": str(ports["rasa"]),
+        "ACTIONS_PORT": str(ports["actions"]),
         "LOG_DIR": str(folder),
         "TRACKER_STORE_URL": f"sqlite:///{folder / 'tracker.db'}",
         "RATE_LIMIT_PER_SENDER": "6",  # bursts of 5, then one every 10 s
         "RATE_LIMIT_PER_IP": "12",  # bursts of 5, then one every 5 s
         "TRUSTED_PROXIES": "1",
+        "MAX_CONCURRENT_TURNS": "1",
+        "MAX_TURN_WAIT_SECONDS": "0.5",
     }
     process = start_rasa(environment, folder / "rasa.log")
-    yield port
+    yield ports
     stop(process)
 
 
-def post_from(port: int, address: str, visitor: str) -> requests.Response:
+@pytest.fixture(scope="module")
+def limited_port(limited_server: dict[str, int]) -> int:
+    return limited_server["rasa"]
+
+
+def post_from(port: int, address: str, visitor: str, message: str = "hello") -> requests.Response:
     return requests.post(
         webhook(port),
-        json={"sender": visitor, "message": "hello"},
+        json={"sender": visitor, "message": message},
         headers={"X-Forwarded-For": f"6.6.6.6, {address}"},  # the first is the client's claim
         timeout=30,
     )
@@ -240,3 +250,20 @@ def test_an_address_over_its_rate_gets_429_and_others_do_not(limited_port: int):
     statuses = [post_from(limited_port, "198.51.100.1", sender()).status_code for _ in range(6)]
     assert statuses == [200] * 5 + [429]
     assert post_from(limited_port, "198.51.100.2", sender()).status_code == 200
+
+
+def test_a_message_that_finds_no_free_turn_is_told_busy_at_once(limited_server: dict[str, int]):
+    port = limited_server["rasa"]
+    with in_thread(silent_listener(limited_server["actions"])), ThreadPoolExecutor(1) as pool:
+        # Holds the one turn until its action call times out (4 s).
+        hung = pool.submit(post_from, port, "192.0.2.1", sender(), LEAD_REQUEST)
+        time.sleep(1)
+        started = time.monotonic()
+        refused = post_from(port, "192.0.2.2", sender())
+        waited = time.monotonic() - started
+        assert hung.result().status_code == 200
+    assert refused.status_code == 503
+    assert refused.headers["Retry-After"] == "5"
+    assert "answering a lot of visitors" in texts(refused.json())
+    assert waited < 2
+    assert post_from(port, "192.0.2.3", sender()).status_code == 200

@@ -92,6 +92,23 @@ def test_a_rich_first_message_reaches_a_stored_lead_within_6_turns(visitor, repo
     assert lead.submission.start_text == "as soon as possible"
 
 
+@pytest.mark.parametrize(
+    "contact",
+    [
+        "Lucia Gomez, Umbrella Corp, lucia.gomez@umbrella.example",  # was read as goodbye
+        "Chiara Ciao, Byebye Ltd, chiara@byebye.example",
+    ],
+)
+def test_contact_details_that_sound_like_small_talk_are_answers(visitor, repository, contact):
+    for line in ["we need 3 senior Python developers for 6 months starting ASAP", "outstaffing"]:
+        visitor.say(line)
+    visitor.say(contact)
+    visitor.say("yes")
+    visitor.say("/confirm_lead")
+    [lead] = leads_of(repository, visitor)
+    assert lead.submission.email == contact.rsplit(", ", 1)[1]
+
+
 def test_confirming_twice_stores_one_lead_and_says_so(visitor, repository, domain):
     for line in [
         "we need 2 senior Go developers starting next month",

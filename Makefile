@@ -24,7 +24,7 @@ export PYTHONDONTWRITEBYTECODE ?= 1
 # Third-party deprecation notices (pkg_resources, pyparsing, jax) drown the output.
 export PYTHONWARNINGS ?= ignore::DeprecationWarning
 
-.PHONY: help install nlp train run shell validate lint lint-deploy browser test evaluate bench clean lock prune-dev
+.PHONY: help install nlp train run shell validate lint lint-deploy browser test evaluate bench soak clean lock prune-dev
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -106,6 +106,9 @@ bench: $(MODEL) $(NLP_PIPELINE) ## knowledge search figures; ours vs a rasa init
 	$(BIN)/python -m bench.knowledge
 	$(BIN)/python -m bench.layers
 	$(BIN)/python -m bench.serving
+
+soak: $(MODEL) $(NLP_PIPELINE) ## 200 visitors for 5 minutes against `bot run --dev`: errors, lost leads, p99 (reports/soak.md)
+	$(BIN)/python -m bench.soak
 
 lock: ## resolve requirements.in into requirements.lock (UPGRADE=1 re-resolves all)
 	rm -rf build/lock-venv && $(PYTHON310) -m venv build/lock-venv

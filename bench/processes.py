@@ -203,6 +203,18 @@ def cpu_seconds(running: Running) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def cpu_seconds_by_command(running: Running) -> dict[str, float]:
+    """CPU time of each process of the tree, by its command line."""
+    seconds = {}
+    for pid in process_tree(running.process.pid):
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        seconds[command.strip()] = _cpu_ticks(pid) / os.sysconf("SC_CLK_TCK")
+    return seconds
+
+
 def machine_cpu_seconds() -> float:
     """CPU time every process on the machine has used since boot (all cores, not idle)."""
     fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]

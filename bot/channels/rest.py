@@ -9,6 +9,8 @@ This one:
 - answers a client over its rate (per client address, then per conversation)
   with 429 and a friendly reply;
 - answers an empty or overlong message politely, without a turn;
+- runs a few turns at once and queues the others (:mod:`bot.channels.admission`),
+  answering 503 "busy, try again" to a message that waited too long;
 - answers a failed turn with what the bot said and an apology, counted and
   logged without the text. A turn in which a custom action failed (the action
   server is down, say), which Rasa carries on with silently

@@ -24,7 +24,7 @@ export PYTHONDONTWRITEBYTECODE ?= 1
 # Third-party deprecation notices (pkg_resources, pyparsing, jax) drown the output.
 export PYTHONWARNINGS ?= ignore::DeprecationWarning
 
-.PHONY: help install nlp train run shell validate lint lint-deploy browser test evaluate bench soak clean lock prune-dev
+.PHONY: help install nlp train run shell validate lint lint-deploy browser test evaluate bench soak audit clean lock prune-dev
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -106,6 +106,16 @@ bench: $(MODEL) $(NLP_PIPELINE) ## knowledge search figures; ours vs a rasa init
 	$(BIN)/python -m bench.knowledge
 	$(BIN)/python -m bench.layers
 	$(BIN)/python -m bench.serving
+
+# pip-audit needs a newer `packaging` than Rasa 3.6 pins: it runs from a venv of
+# its own and reads the lock file without installing it. It asks OSV (api.osv.dev)
+# about every pinned version; not part of `make test`, since CI machines reach
+# only the package registries (PyPI's per-version JSON answers 404 there).
+audit: ## pip-audit of requirements.lock against OSV (needs api.osv.dev)
+	test -x build/audit-venv/bin/pip-audit || { $(PYTHON310) -m venv build/audit-venv \
+	    && build/audit-venv/bin/pip install --quiet --disable-pip-version-check pip-audit; }
+	build/audit-venv/bin/pip-audit --strict --requirement requirements.lock --no-deps \
+	    --disable-pip --vulnerability-service osv --progress-spinner off
 
 soak: $(MODEL) $(NLP_PIPELINE) ## 200 visitors for 5 minutes against `bot run --dev`: errors, lost leads, p99 (reports/soak.md)
 	$(BIN)/python -m bench.soak

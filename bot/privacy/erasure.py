@@ -79,6 +79,9 @@ def forget_person(settings: Settings, email: str, *, dry_run: bool = False) -> E
     """
     spool = LeadSpool(settings.lead_spool_path)
     spooled = [lead for lead in spool.pending() if email_key(lead.email) == email_key(email)]
+    if not dry_run:
+        # First, so that the action server cannot hand one to the database meanwhile.
+        spool.forget(email)
     with _opened_stores(settings) as stores:
         leads = leads_of_email(stores.leads, email)
         conversations = {lead.conversation_id for lead in leads}
@@ -86,8 +89,6 @@ def forget_person(settings: Settings, email: str, *, dry_run: bool = False) -> E
         if stores.tracker is not None:
             conversations |= conversations_mentioning(stores.tracker, email)
         report = _delete(stores, leads, conversations, dry_run)
-    if not dry_run:
-        spool.forget(email)
     return replace(report, spooled_leads=len(spooled))
 
 

@@ -3,6 +3,7 @@ talking to it over REST."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
 from pathlib import Path
@@ -13,7 +14,22 @@ import requests
 from bot import stack
 from bot.settings import load_settings
 from bot.supervisor import Service
-from tests.conftest import ROOT, trained_model
+from tests.conftest import ROOT, free_port, trained_model
+
+
+def local_environment(folder: Path, **overrides: str) -> dict[str, str]:
+    """This process's environment for a Rasa server and an action server of a test's
+    own: free ports, and logs, SQLite stores and the lead spool in ``folder``."""
+    return {
+        **os.environ,
+        "RASA_PORT": str(free_port()),
+        "ACTIONS_PORT": str(free_port()),
+        "LOG_DIR": str(folder),
+        "TRACKER_STORE_URL": f"sqlite:///{folder / 'tracker.db'}",
+        "DATABASE_URL": f"sqlite:///{folder / 'leads.db'}",
+        "LEAD_SPOOL_PATH": str(folder / "spool" / "leads.jsonl"),
+        **overrides,
+    }
 
 
 def start_service(service: Service, environment: dict[str, str], log: Path) -> subprocess.Popen:

@@ -9,7 +9,6 @@ reached through a relay the test opens and closes.
 
 from __future__ import annotations
 
-import os
 import time
 import uuid
 from pathlib import Path
@@ -22,7 +21,14 @@ from bot.leads.store import LeadRepository, create_engine_for, upgrade_database
 from tests.bot.leads.conftest import scratch_postgres_database
 from tests.conftest import free_port
 from tests.relay import tcp_relay_in_thread
-from tests.server.rasa_process import lead_form, say, start_actions, start_rasa, stop
+from tests.server.rasa_process import (
+    lead_form,
+    local_environment,
+    say,
+    start_actions,
+    start_rasa,
+    stop,
+)
 
 pytestmark = [pytest.mark.server, pytest.mark.model]
 
@@ -47,21 +53,16 @@ def first_stored_emails(database_url: str, timeout: float = 20) -> list[str]:
 
 def test_a_lead_confirmed_while_the_database_is_away_lands_once(tmp_path: Path) -> None:
     relay_port = free_port()
-    spool = tmp_path / "spool" / "leads.jsonl"
     with scratch_postgres_database() as database_url:
         engine = create_engine_for(database_url)
         upgrade_database(engine)  # the store existed before it went away
         engine.dispose()
-        environment = {
-            **os.environ,
-            "RASA_PORT": str(free_port()),
-            "ACTIONS_PORT": str(free_port()),
-            "LOG_DIR": str(tmp_path),
-            "TRACKER_STORE_URL": f"sqlite:///{tmp_path / 'tracker.db'}",
-            "DATABASE_URL": make_url(database_url).set(port=relay_port).render_as_string(False),
-            "LEAD_SPOOL_PATH": str(spool),
-            "LEAD_SPOOL_RETRY_SECONDS": "0.5",
-        }
+        environment = local_environment(
+            tmp_path,
+            DATABASE_URL=make_url(database_url).set(port=relay_port).render_as_string(False),
+            LEAD_SPOOL_RETRY_SECONDS="0.5",
+        )
+        spool = Path(environment["LEAD_SPOOL_PATH"])
         actions = start_actions(environment, tmp_path / "actions.log")
         rasa = start_rasa(environment, tmp_path / "rasa.log")
         try:

@@ -4,7 +4,6 @@ email and phone number appear in neither server's log."""
 from __future__ import annotations
 
 import dataclasses
-import os
 import uuid
 from pathlib import Path
 
@@ -12,8 +11,14 @@ import pytest
 
 from bot import stack
 from bot.settings import load_settings
-from tests.conftest import free_port
-from tests.server.rasa_process import lead_form, say, start_rasa, start_service, stop
+from tests.server.rasa_process import (
+    lead_form,
+    local_environment,
+    say,
+    start_rasa,
+    start_service,
+    stop,
+)
 
 pytestmark = [pytest.mark.server, pytest.mark.model]
 
@@ -21,15 +26,7 @@ NAME, EMAIL, PHONE = "Jane Doe", "jane.doe@acme.example", "+44 20 7946 0958"
 
 
 def test_a_lead_form_leaves_no_personal_data_in_debug_logs(tmp_path: Path):
-    environment = {
-        **os.environ,
-        "RASA_PORT": str(free_port()),
-        "ACTIONS_PORT": str(free_port()),
-        "LOG_DIR": str(tmp_path),
-        "TRACKER_STORE_URL": f"sqlite:///{tmp_path / 'tracker.db'}",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'leads.db'}",
-        "LOG_LEVEL": "DEBUG",
-    }
+    environment = local_environment(tmp_path, LOG_LEVEL="DEBUG")
     actions_service = stack.action_server(load_settings(environment))
     debug_actions = dataclasses.replace(
         actions_service, command=[*actions_service.command, "--debug"]

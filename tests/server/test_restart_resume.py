@@ -12,22 +12,20 @@ from pathlib import Path
 import pytest
 
 from bot.leads.store import LeadRepository, create_engine_for
-from tests.conftest import free_port
-from tests.server.rasa_process import lead_form, say, start_actions, start_rasa, stop
+from tests.server.rasa_process import (
+    lead_form,
+    local_environment,
+    say,
+    start_actions,
+    start_rasa,
+    stop,
+)
 
 pytestmark = [pytest.mark.server, pytest.mark.model]
 
 
 def test_a_killed_server_resumes_the_lead_form_where_it_stopped(tmp_path: Path) -> None:
-    environment = {
-        **os.environ,
-        "RASA_PORT": str(free_port()),
-        "ACTIONS_PORT": str(free_port()),
-        "LOG_DIR": str(tmp_path),
-        "TRACKER_STORE_URL": f"sqlite:///{tmp_path / 'tracker.db'}",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'leads.db'}",
-        "LEAD_SPOOL_PATH": str(tmp_path / "spool.jsonl"),
-    }
+    environment = local_environment(tmp_path)
     port = int(environment["RASA_PORT"])
     email = "grace.hopper@acme.example"
     first, *rest = lead_form("Grace Hopper", email, "+44 20 7946 0958")

@@ -18,7 +18,13 @@ The server (``run``, ``shell``):
   200 times per turn: slots get a direct ``__copy__`` (:mod:`bot.slot_copies`).
 - The intent classifier builds and checks several sparse matrices for the few
   dozen features of one message; it scores them directly instead
-  (:mod:`bot.intent_scores`).
+  (:mod:`bot.intent_scores`). So do the count-vector featurizers, which built
+  four scikit-learn matrices per message (:mod:`bot.count_vectors`).
+- Each prediction replayed the whole conversation two or three times, once
+  for each policy asking for its past states; it is replayed once
+  (:mod:`bot.history_states`). ``RulePolicy`` parsed each rule again for
+  each of its ~200 checks per prediction; each is parsed once
+  (:mod:`bot.rule_matching`).
 - Loading a conversation turns each stored event back into its class by
   scanning every subclass of ``Event`` (``Event.resolve_by_type``): 7 % of
   the server's time. The classes found are remembered by type name.
@@ -280,13 +286,19 @@ def train_with_fixes() -> None:
 
 def speed_up_turns() -> None:
     """The fixes of Rasa's work on each turn, for a server or a test's ``Agent``."""
+    from bot.count_vectors import use_direct_count_vectors
     from bot.graph_runner import use_sequential_graph_runner
+    from bot.history_states import use_replayed_history_states
     from bot.intent_scores import use_direct_intent_scores
+    from bot.rule_matching import use_parsed_rules
     from bot.slot_copies import use_fast_slot_copies
 
     use_sequential_graph_runner()
     use_fast_slot_copies()
+    use_direct_count_vectors()
     use_direct_intent_scores()
+    use_replayed_history_states()
+    use_parsed_rules()
 
 
 def serve_with_fixes() -> None:

@@ -1,0 +1,140 @@
+"""The dialogue states of a conversation's history, replayed once per prediction, not per policy.
+
+Each time Rasa 3.6 predicts the next action, ``RulePolicy`` asks for the
+tracker's past states once or twice and ``MemoizationPolicy`` once more, with
+different options. Each request replays every event of the conversation on a
+fresh tracker (``generate_all_prior_trackers``) and builds the state of each
+step (``Domain.get_active_state``): about 12 % of a Rasa server's CPU under
+load, most of it done two or three times over for the same tracker.
+
+:func:`states_for_tracker_history` replays a tracker's history once per
+length of its events and keeps each step's state; every request then runs
+Rasa's own selection over fresh copies of those states, so the options give
+what they gave before and a caller may change what it gets. The steps live
+on the tracker and are replayed again once an event is added.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rasa.shared.core.constants import PREVIOUS_ACTION
+from rasa.shared.core.domain import Domain, State
+from rasa.shared.core.trackers import DialogueStateTracker
+
+RASAS_STATES_FOR_TRACKER_HISTORY = Domain.states_for_tracker_history
+# Where a tracker keeps its replayed steps.
+STEPS_ATTRIBUTE = "_replayed_history_steps"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One prior tracker of the history, as ``states_for_tracker_history`` reads it."""
+
+    state: State  # Domain.get_active_state of the prior tracker
+    hide_rule_turn: bool
+    has_followup_action: bool
+    runs_active_loop: bool  # its latest action is its active loop
+    latest_action: dict[str, str] | None  # the prior tracker's, shared by ``state``
+
+
+@dataclass(frozen=True)
+class ReplayedHistory:
+    """The steps of a tracker's history, and what they were replayed from."""
+
+    domain: Domain
+    omit_unset_slots: bool
+    event_count: int
+    last_event: Any
+    steps: tuple[Step, ...]
+
+    def fits(self, domain: Domain, tracker: DialogueStateTracker, omit_unset_slots: bool) -> bool:
+        """Whether these steps are the tracker's history now, under the same options."""
+        events = tracker.events
+        return (
+            self.domain is domain
+            and self.omit_unset_slots == omit_unset_slots
+            and self.event_count == len(events)
+            and (self.last_event is events[-1] if events else self.last_event is None)
+        )
+
+
+def replay(
+    domain: Domain, tracker: DialogueStateTracker, omit_unset_slots: bool
+) -> ReplayedHistory:
+    """Replays the tracker's history as Rasa does, keeping each step's state."""
+    steps = []
+    for prior, hide_rule_turn in tracker.generate_all_prior_trackers():
+        steps.append(
+            Step(
+                state=domain.get_active_state(prior, omit_unset_slots=omit_unset_slots),
+                hide_rule_turn=hide_rule_turn,
+                has_followup_action=bool(prior.followup_action),
+                runs_active_loop=prior.latest_action_name == prior.active_loop_name,
+                latest_action=domain._get_prev_action_sub_state(prior),
+            )
+        )
+    events = tracker.events
+    return ReplayedHistory(
+        domain, omit_unset_slots, len(events), events[-1] if events else None, tuple(steps)
+    )
+
+
+def replayed_history(
+    domain: Domain, tracker: DialogueStateTracker, omit_unset_slots: bool
+) -> ReplayedHistory:
+    """The tracker's replayed steps, from the tracker when they still fit it."""
+    kept = tracker.__dict__.get(STEPS_ATTRIBUTE)
+    if isinstance(kept, ReplayedHistory) and kept.fits(domain, tracker, omit_unset_slots):
+        return kept
+    history = replay(domain, tracker, omit_unset_slots)
+    tracker.__dict__[STEPS_ATTRIBUTE] = history
+    return history
+
+
+def fresh_copy(step: Step) -> tuple[State, dict[str, str] | None]:
+    """A copy of the step's state and latest action that a caller may change, with the
+    latest action shared by the state as Rasa's own are."""
+    latest_action = None if step.latest_action is None else dict(step.latest_action)
+    state: State = {}
+    for state_type, sub_state in step.state.items():
+        shared = state_type == PREVIOUS_ACTION and sub_state is step.latest_action
+        state[state_type] = latest_action if shared else dict(sub_state)
+    return state, latest_action
+
+
+def states_for_tracker_history(
+    self: Domain,
+    tracker: DialogueStateTracker,
+    omit_unset_slots: bool = False,
+    ignore_rule_only_turns: bool = False,
+    rule_only_data: dict[str, Any] | None = None,
+) -> list[State]:
+    """Rasa's ``Domain.states_for_tracker_history``, over the steps replayed once."""
+    states: list[State] = []
+    last_ml_action_sub_state = None
+    turn_was_hidden = False
+    for step in replayed_history(self, tracker, omit_unset_slots).steps:
+        state, latest_action = fresh_copy(step)
+        if ignore_rule_only_turns:
+            # As Rasa's own: the previous ML action is the last turn not hidden;
+            # a followup action or a loop's happy path keeps the turn's visibility.
+            if not turn_was_hidden:
+                last_ml_action_sub_state = latest_action
+            if not step.has_followup_action and not step.runs_active_loop:
+                turn_was_hidden = step.hide_rule_turn
+            if turn_was_hidden:
+                continue
+            self._remove_rule_only_features(state, rule_only_data)
+            if states:
+                self._substitute_rule_only_user_input(state, states[-1])
+            if last_ml_action_sub_state:
+                state[PREVIOUS_ACTION] = last_ml_action_sub_state
+        states.append(self._clean_state(state))
+    return states
+
+
+def use_replayed_history_states() -> None:
+    """Makes every ``Domain`` build past states with :func:`states_for_tracker_history`."""
+    Domain.states_for_tracker_history = states_for_tracker_history

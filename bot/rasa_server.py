@@ -24,7 +24,8 @@ The server (``run``, ``shell``):
   for each policy asking for its past states; it is replayed once
   (:mod:`bot.history_states`). ``RulePolicy`` parsed each rule again for
   each of its ~200 checks per prediction; each is parsed once
-  (:mod:`bot.rule_matching`).
+  (:mod:`bot.rule_matching`). Whether the domain is empty was decided again
+  for each message by serialising all of it (:mod:`bot.domain_emptiness`).
 - Loading a conversation turns each stored event back into its class by
   scanning every subclass of ``Event`` (``Event.resolve_by_type``): 7 % of
   the server's time. The classes found are remembered by type name.
@@ -287,6 +288,7 @@ def train_with_fixes() -> None:
 def speed_up_turns() -> None:
     """The fixes of Rasa's work on each turn, for a server or a test's ``Agent``."""
     from bot.count_vectors import use_direct_count_vectors
+    from bot.domain_emptiness import decide_domain_emptiness_once
     from bot.graph_runner import use_sequential_graph_runner
     from bot.history_states import use_replayed_history_states
     from bot.intent_scores import use_direct_intent_scores
@@ -299,6 +301,7 @@ def speed_up_turns() -> None:
     use_direct_intent_scores()
     use_replayed_history_states()
     use_parsed_rules()
+    decide_domain_emptiness_once()
 
 
 def serve_with_fixes() -> None:

@@ -188,3 +188,26 @@ def test_packages_are_found_without_being_imported():
     missing = unavailable_packages(["tabnanny", "no_such_package_here", "no_such.sub"])
     assert missing == {"no_such_package_here", "no_such.sub"}
     assert "tabnanny" not in sys.modules
+
+
+def test_speeding_up_turns_installs_every_fix_of_a_turn(monkeypatch):
+    from rasa.core.policies.rule_policy import RulePolicy
+    from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
+        CountVectorsFeaturizer,
+    )
+    from rasa.shared.core.domain import Domain
+
+    from bot import count_vectors, domain_emptiness, history_states, rule_matching
+    from bot.rasa_server import speed_up_turns
+
+    patched = [
+        (CountVectorsFeaturizer, "_create_features", count_vectors.create_features_directly),
+        (Domain, "states_for_tracker_history", history_states.states_for_tracker_history),
+        (RulePolicy, "_get_possible_keys", rule_matching.possible_keys),
+        (Domain, "is_empty", domain_emptiness.is_empty),
+    ]
+    for owner, name, _ in patched:
+        monkeypatch.setattr(owner, name, getattr(owner, name))  # restored afterwards
+    speed_up_turns()
+    for owner, name, fix in patched:
+        assert getattr(owner, name) is fix, name

@@ -44,8 +44,11 @@ def assert_same_matrix(mine: Any, theirs: Any) -> None:
     if theirs is None:
         assert mine is None
         return
-    assert isinstance(mine, scipy.sparse.coo_matrix)
+    assert type(mine) is scipy.sparse.coo_matrix
+    assert sorted(vars(mine)) == sorted(vars(theirs))  # every attribute coo_matrix sets
+    mine._check()  # scipy's own checks of a COO matrix pass
     assert mine.shape == theirs.shape
+    assert mine.has_canonical_format == theirs.has_canonical_format
     for name in ("data", "row", "col"):
         assert getattr(mine, name).dtype == getattr(theirs, name).dtype, name
         np.testing.assert_array_equal(getattr(mine, name), getattr(theirs, name))
@@ -56,7 +59,9 @@ def test_the_served_model_counts_with_both_vectorizers_directly(agent: Any) -> N
     analyzers = sorted(featurizer.analyzer for featurizer in featurizers(agent))
     assert analyzers == ["char_wb", "word"]
     for featurizer in featurizers(agent):
-        assert DirectCounts.of(featurizer.vectorizers[TEXT]) is not None  # the direct path runs
+        counts = DirectCounts.of(featurizer.vectorizers[TEXT])
+        assert counts is not None  # the direct path runs
+        assert counts.additive  # sentences as sums of their tokens' counts
 
 
 @pytest.mark.parametrize("analyzer", ["word", "char_wb"])
@@ -88,15 +93,34 @@ def test_an_attribute_without_a_vectorizer_has_no_features(agent: Any) -> None:
     assert create_features_directly(featurizer, "no_such_attribute", [["a"]]) == ([None], [None])
 
 
+VECTORIZERS = {
+    "words": lambda binary: CountVectorizer(binary=binary),
+    "word pairs": lambda binary: CountVectorizer(ngram_range=(1, 2), binary=binary),
+    "characters in words": lambda binary: CountVectorizer(
+        analyzer="char_wb", ngram_range=(2, 4), binary=binary
+    ),
+    "characters": lambda binary: CountVectorizer(analyzer="char", ngram_range=(1, 3)),
+    "own pattern": lambda binary: CountVectorizer(token_pattern=r"\S+ \S+"),
+}
+ADDITIVE = {"words", "characters in words"}
+
+
 @pytest.mark.parametrize("binary", [True, False])
-def test_binary_counts_and_ngrams_match_scikit_learn(binary: bool) -> None:
-    texts = ["the cat saw the other cat", "cat cat cat", "nothing known here", ""]
-    vectorizer = CountVectorizer(ngram_range=(1, 2), binary=binary).fit(texts[:2])
+@pytest.mark.parametrize("kind", VECTORIZERS)
+def test_counts_match_scikit_learn_for_each_kind_of_vectorizer(kind: str, binary: bool) -> None:
+    tokens = ["the", "cat", "saw", "the", "other", "Café", "cat's", "don't", "cat", "x"]
+    vectorizer = VECTORIZERS[kind](binary).fit([" ".join(tokens[:6]), "cat cat cat"])
     counts = DirectCounts.of(vectorizer)
     assert counts is not None
-    expected = vectorizer.transform(texts)
-    expected.sort_indices()
-    assert_same_matrix(counts.matrix(texts), expected.tocoo())
+    assert counts.additive is (kind in ADDITIVE)
+    for some_tokens in (tokens, tokens[3:], ["unknown", "words"], ["cat"] * 3):
+        for mine, documents in (
+            (counts.sequence(some_tokens), some_tokens),
+            (counts.sentence(some_tokens), [" ".join(some_tokens)]),
+        ):
+            expected = vectorizer.transform(documents)
+            expected.sort_indices()
+            assert_same_matrix(mine, expected.tocoo())
 
 
 def test_other_vectorizers_are_left_to_rasa() -> None:

@@ -59,13 +59,21 @@ def story_trackers(agent: Any) -> list[DialogueStateTracker]:
 
 
 @pytest.fixture(scope="session")
-def project_trackers(
+def project_conversations(
     agent: Any, event_loop_for_model: asyncio.AbstractEventLoop
 ) -> list[DialogueStateTracker]:
-    """Every tracker of the stories, rules, test stories and served conversations, and
-    each of its prefixes: what the policies see, turn by turn."""
+    """The trackers of the stories, rules, test stories and served conversations."""
+    return [*story_trackers(agent), *served_trackers(agent, event_loop_for_model)]
+
+
+@pytest.fixture(scope="session")
+def project_trackers(
+    agent: Any, project_conversations: list[DialogueStateTracker]
+) -> list[DialogueStateTracker]:
+    """Each prefix of each of the project's conversations: what the policies see, turn by
+    turn, each a tracker of its own."""
     trackers = []
-    for tracker in [*story_trackers(agent), *served_trackers(agent, event_loop_for_model)]:
+    for tracker in project_conversations:
         prefix = DialogueStateTracker(
             tracker.sender_id, agent.domain.slots, is_rule_tracker=tracker.is_rule_tracker
         )

@@ -13,9 +13,11 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot import history_states
 from bot.history_states import (
     RASAS_STATES_FOR_TRACKER_HISTORY,
     STEPS_ATTRIBUTE,
+    replay,
     states_for_tracker_history,
 )
 
@@ -57,6 +59,41 @@ def test_states_are_rasas_own_for_every_project_tracker(
                 expected
             )
     assert forms > 20  # the lead form's trackers are among them
+
+
+@pytest.mark.parametrize("options", OPTIONS, ids=str)
+def test_states_are_rasas_own_as_one_tracker_grows_event_by_event(
+    agent: Any,
+    project_conversations: list[DialogueStateTracker],
+    rule_only_data: dict[str, Any],
+    options: dict[str, bool],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    replays = {"from the start": 0, "going on": 0}
+
+    def counted_replay(*args: Any, **kwargs: Any) -> Any:
+        earlier = args[3] if len(args) > 3 else kwargs.get("earlier")
+        replays["from the start" if earlier is None else "going on"] += 1
+        return replay(*args, **kwargs)
+
+    monkeypatch.setattr(history_states, "replay", counted_replay)
+    domain = agent.domain
+    for conversation in project_conversations:
+        tracker = DialogueStateTracker(
+            conversation.sender_id, domain.slots, is_rule_tracker=conversation.is_rule_tracker
+        )
+        for event in conversation.events:
+            tracker.update(event)
+            for data in (None, rule_only_data):
+                expected = RASAS_STATES_FOR_TRACKER_HISTORY(
+                    domain, tracker, rule_only_data=data, **options
+                )
+                assert states_for_tracker_history(
+                    domain, tracker, rule_only_data=data, **options
+                ) == (expected)
+    assert replays["going on"] > 400, replays
+    # Each conversation's first replay, and more: after restarts, undos and loop events.
+    assert replays["from the start"] > len(project_conversations), replays
 
 
 def test_a_caller_changing_its_states_changes_nobody_elses(

@@ -1,4 +1,4 @@
-"""The dialogue states of a conversation's history, replayed once per prediction, not per policy.
+"""The dialogue states of a conversation's history, replayed once, not per policy and prediction.
 
 Each time Rasa 3.6 predicts the next action, ``RulePolicy`` asks for the
 tracker's past states once or twice and ``MemoizationPolicy`` once more, with

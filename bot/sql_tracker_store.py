@@ -140,20 +140,19 @@ class LeanSQLTrackerStore(SQLTrackerStore):
         )
 
     def _in_transaction(self, work: Callable[[Any], _Result]) -> _Result:
-        """Runs ``work`` with a cursor of a pooled connection, and commits; rolls back
-        and raises what failed."""
+        """Runs ``work`` with a cursor of a pooled connection, and commits.
+
+        If ``work`` fails, returning the connection to the pool rolls back what it did
+        (SQLAlchemy's reset on return), and a connection that cannot roll back, since
+        the database went away, is discarded instead of given out again.
+        """
         connection = self.engine.raw_connection()
         try:
             cursor = connection.cursor()
-            try:
-                result = work(cursor)
-            finally:
-                cursor.close()
+            result = work(cursor)
+            cursor.close()
             connection.commit()
             return result
-        except BaseException:
-            connection.rollback()
-            raise
         finally:
             connection.close()  # back to the pool
 

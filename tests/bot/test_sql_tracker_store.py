@@ -15,7 +15,7 @@ from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
-from bot.sql_tracker_store import LeanSQLTrackerStore
+from bot.sql_tracker_store import LeanSQLTrackerStore, event_row
 from bot.sqlite_tracker_store import SQLiteTrackerStore
 from tests.bot.leads.conftest import scratch_postgres_database
 from tests.bot.test_sqlite_tracker_store import conversation
@@ -119,3 +119,41 @@ def test_only_new_events_are_added_to_a_stored_conversation(stores):
 def test_an_unknown_conversation_is_none(stores):
     store, _ = stores
     assert asyncio.run(store.retrieve("nobody")) is None
+
+
+class TurnInterruptedError(Exception):
+    """The turn failed halfway through a save."""
+
+
+def test_a_save_that_fails_halfway_stores_nothing(stores):
+    store, _ = stores
+    insert = store.statements.insert
+    row = insert.parameters(event_row("visitor", ActionExecuted("utter_greet")))
+
+    def insert_then_fail(cursor) -> None:
+        cursor.executemany(insert.sql, [row])
+        raise TurnInterruptedError
+
+    with pytest.raises(TurnInterruptedError):
+        store._in_transaction(insert_then_fail)
+    assert stored_rows(store) == []
+    asyncio.run(store.save(two_sessions()))  # the store goes on working
+    assert len(stored_rows(store)) == len(two_sessions().events)
+
+
+def test_a_broken_connection_is_not_given_out_again(stores):
+    store, _ = stores
+    broken = []
+
+    def break_the_connection(cursor) -> None:
+        broken.append(cursor.connection)
+        cursor.connection.close()  # as a database going away leaves it
+        raise TurnInterruptedError
+
+    with pytest.raises(TurnInterruptedError):
+        store._in_transaction(break_the_connection)
+    asyncio.run(store.save(two_sessions()))
+    assert asyncio.run(store.retrieve("visitor")) is not None
+    used = []
+    store._in_transaction(lambda cursor: used.append(cursor.connection))
+    assert used[0] is not broken[0]

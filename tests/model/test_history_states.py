@@ -39,6 +39,20 @@ def test_the_served_model_uses_the_replayed_history(agent: Any) -> None:
     assert Domain.states_for_tracker_history is states_for_tracker_history
 
 
+def assert_rasas_states(
+    domain: Domain,
+    tracker: DialogueStateTracker,
+    rule_only_data: dict[str, Any],
+    options: dict[str, bool],
+) -> None:
+    """Ours are Rasa's own states of ``tracker``, without and with rule-only data."""
+    for data in (None, rule_only_data):
+        expected = RASAS_STATES_FOR_TRACKER_HISTORY(domain, tracker, rule_only_data=data, **options)
+        assert states_for_tracker_history(domain, tracker, rule_only_data=data, **options) == (
+            expected
+        )
+
+
 @pytest.mark.parametrize("options", OPTIONS, ids=str)
 def test_states_are_rasas_own_for_every_project_tracker(
     agent: Any,
@@ -51,13 +65,7 @@ def test_states_are_rasas_own_for_every_project_tracker(
     forms = 0
     for tracker in project_trackers:
         forms += tracker.active_loop_name is not None
-        for data in (None, rule_only_data):
-            expected = RASAS_STATES_FOR_TRACKER_HISTORY(
-                domain, tracker, rule_only_data=data, **options
-            )
-            assert states_for_tracker_history(domain, tracker, rule_only_data=data, **options) == (
-                expected
-            )
+        assert_rasas_states(domain, tracker, rule_only_data, options)
     assert forms > 20  # the lead form's trackers are among them
 
 
@@ -84,13 +92,7 @@ def test_states_are_rasas_own_as_one_tracker_grows_event_by_event(
         )
         for event in conversation.events:
             tracker.update(event)
-            for data in (None, rule_only_data):
-                expected = RASAS_STATES_FOR_TRACKER_HISTORY(
-                    domain, tracker, rule_only_data=data, **options
-                )
-                assert states_for_tracker_history(
-                    domain, tracker, rule_only_data=data, **options
-                ) == (expected)
+            assert_rasas_states(domain, tracker, rule_only_data, options)
     assert replays["going on"] > 400, replays
     # Each conversation's first replay, and more: after restarts, undos and loop events.
     assert replays["from the start"] > len(project_conversations), replays

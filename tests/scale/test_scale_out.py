@@ -49,6 +49,8 @@ THROUGHPUT_SECONDS = 10.0
 START_TIMEOUT_SECONDS = 240.0
 RACE_CONVERSATIONS = 30
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.example")
+# The start of utter_nothing_to_send: "Send it" once the lead has been sent.
+NOTHING_TO_SEND = "There's no request waiting to be sent"
 
 
 @dataclass
@@ -347,7 +349,13 @@ def test_two_replicas_share_conversations_and_survive_the_loss_of_one(
     leads = [visit for visit in visits if visit.goal is not None]
     assert leads
     for visit in leads:
-        assert LEAD_STORED in visit.turns[-1].replies, visit.sender
+        confirmation = visit.turns[-1].replies
+        if len(visit.turns) > 1 and visit.turns[-2].status == 502:
+            # "Send it" sent again after its replica died: that replica may have stored
+            # the lead before dying, and the bot then says there is nothing left to send.
+            assert LEAD_STORED in confirmation or NOTHING_TO_SEND in confirmation, visit.sender
+        else:
+            assert LEAD_STORED in confirmation, visit.sender
     expected = sorted(email for visit in leads for email in EMAIL.findall(visit.messages[2]))
     assert len(expected) == len(leads)
     stored = sorted(

@@ -146,15 +146,25 @@ def test_a_holder_whose_ticket_expired_releases_nothing(key_prefix):
 
 async def test_the_lock_lets_one_task_in_at_a_time(key_prefix):
     events = []
+    first_is_in = asyncio.Event()
 
     async def handle_message(name, store):
         async with store.lock(CONVERSATION, LIFETIME, wait_time_in_seconds=0.01):
             events.append(f"{name} in")
+            first_is_in.set()
             await asyncio.sleep(0.1)
             events.append(f"{name} out")
 
+    async def handle_message_once_first_is_in(name, store):
+        # Each store has its own Redis connection, so two tickets asked for at
+        # once may be issued in either order: the second asks once the first holds.
+        await first_is_in.wait()
+        await handle_message(name, store)
+
     first, second = make_store(key_prefix), make_store(key_prefix)
-    await asyncio.gather(handle_message("first", first), handle_message("second", second))
+    await asyncio.gather(
+        handle_message("first", first), handle_message_once_first_is_in("second", second)
+    )
     assert events == ["first in", "first out", "second in", "second out"]
     assert first.get_lock(CONVERSATION) is None
 

@@ -254,6 +254,32 @@ def test_conversations_are_kept_in_the_sqlite_tracker_store(served_bot, serve_di
     assert ("bot",) in rows
 
 
+def child_processes(parent: int) -> dict[int, str]:
+    """The command lines of the children of process ``parent``, by process id."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text(encoding="utf-8")
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, UnicodeDecodeError):
+            continue  # not a process, or one that ended
+        if int(stat.rpartition(")")[2].split()[1]) == parent:
+            found[int(entry.name)] = command
+    return found
+
+
+def test_the_rasa_server_serves_the_model_without_tensorflow(served_bot):
+    _, process, _ = served_bot
+    [rasa_server] = [
+        pid
+        for pid, command in child_processes(process.pid).items()
+        if "bot.rasa_server run" in command
+    ]
+    mapped = Path(f"/proc/{rasa_server}/maps").read_text(encoding="utf-8")
+    assert "libtensorflow" not in mapped
+    assert "libspacy" in mapped or "spacy" in mapped  # what it loaded is mapped
+
+
 def test_ctrl_c_stops_every_server(served_bot):
     url, process, web_port = served_bot
     os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal sends

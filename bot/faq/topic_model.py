@@ -20,12 +20,21 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 from scipy.special import softmax
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
+
+# What a saved pipeline holds beyond the types skops trusts by default: the
+# sparse IDF diagonal of each TfidfTransformer.
+SAVED_TYPES = frozenset({"scipy.sparse._csr.csr_matrix"})
+
+
+class UnexpectedSavedTypesError(ValueError):
+    """A saved topic model holds types that :meth:`TopicModel.save` does not write."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +73,31 @@ class TopicModel:
         self._pipeline.fit(list(texts), list(labels))
         self._scorer = _LinearScorer.of(self._pipeline)
         return self
+
+    def save(self, path: Path) -> None:
+        """Writes the trained pipeline to ``path`` in skops's format (no pickle)."""
+        import skops.io  # imported when needed: about 2 s
+
+        if self._pipeline is None:
+            raise RuntimeError("the topic model is not trained")
+        skops.io.dump(self._pipeline, path)
+
+    @classmethod
+    def load(cls, path: Path, regularisation: float = 10.0) -> TopicModel:
+        """Reads a model written by :meth:`save`, about ten times faster than training it.
+
+        Raises:
+            UnexpectedSavedTypesError: when the file holds types ``save`` does not write.
+        """
+        import skops.io
+
+        untrusted = set(skops.io.get_untrusted_types(file=path))
+        if untrusted - SAVED_TYPES:
+            raise UnexpectedSavedTypesError(f"{path} holds {sorted(untrusted - SAVED_TYPES)}")
+        model = cls(regularisation=regularisation)
+        model._pipeline = skops.io.load(path, trusted=sorted(untrusted))
+        model._scorer = _LinearScorer.of(model._pipeline)
+        return model
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """Scikit-learn's own ``predict_proba``: one row per text, columns as ``labels``."""

@@ -1,7 +1,9 @@
+import datetime
+
 import numpy as np
 import pytest
 
-from bot.faq.topic_model import TopicModel
+from bot.faq.topic_model import TopicModel, UnexpectedSavedTypesError
 
 EXAMPLES = [
     ("what is outsourcing", "faq/define_outsourcing"),
@@ -62,3 +64,27 @@ def test_rank_gives_scikit_learns_own_probabilities(examples):
     np.testing.assert_allclose(
         ranked_probabilities(model, QUESTIONS), model.probabilities(QUESTIONS), rtol=1e-9
     )
+
+
+def test_a_saved_model_loads_with_the_same_probabilities(model, tmp_path):
+    path = tmp_path / "topic_model.skops"
+    model.save(path)
+    loaded = TopicModel.load(path)
+    texts = ["what does outsourcing mean", "is offshoring risky", "hello there"]
+    assert loaded.labels == model.labels
+    assert np.array_equal(loaded.probabilities(texts), model.probabilities(texts))
+    assert loaded.rank(texts) == model.rank(texts)
+
+
+def test_a_saved_file_with_other_types_is_refused(tmp_path):
+    import skops.io
+
+    path = tmp_path / "topic_model.skops"
+    skops.io.dump({"trained": datetime.date(2026, 1, 1)}, path)
+    with pytest.raises(UnexpectedSavedTypesError, match=r"datetime\.date"):
+        TopicModel.load(path)
+
+
+def test_an_untrained_model_cannot_be_saved(tmp_path):
+    with pytest.raises(RuntimeError, match="not trained"):
+        TopicModel().save(tmp_path / "topic_model.skops")

@@ -328,29 +328,41 @@ def serve_with_fixes() -> None:
         wait_for_first_server(int(first_port))
 
 
+def option_value(arguments: list[str], *names: str) -> str | None:
+    """The value of the first option among ``names`` in command line ``arguments``."""
+    for index, argument in enumerate(arguments):
+        option, equals, value = argument.partition("=")
+        if option in names and equals:
+            return value
+        if argument in names and index + 1 < len(arguments):
+            return arguments[index + 1]
+    return None
+
+
 def model_argument(arguments: list[str]) -> Path | None:
     """The model file named by ``--model``/``-m`` in ``rasa run`` arguments, if a file."""
-    for index, argument in enumerate(arguments):
-        if argument.startswith("--model="):
-            named = argument.partition("=")[2]
-        elif argument in ("--model", "-m") and index + 1 < len(arguments):
-            named = arguments[index + 1]
-        else:
-            continue
-        return Path(named) if Path(named).is_file() else None
-    return None
+    named = option_value(arguments, "--model", "-m")
+    return Path(named) if named is not None and Path(named).is_file() else None
+
+
+def install_tensorflow_stand_in(command: str, arguments: list[str]) -> bool:
+    """Installs :mod:`bot.tensorflow_stand_in` if the model served or trained runs without
+    TensorFlow; before anything imports Rasa."""
+    from bot.tensorflow_stand_in import install_for_config, install_for_model
+
+    if command in ("run", "shell"):
+        model = model_argument(arguments)
+        return model is not None and install_for_model(model)
+    if command == "train":
+        config = option_value(arguments, "--config", "-c") or "config.yml"
+        return install_for_config(Path(config))
+    return False
 
 
 def main() -> None:
     """Runs the ``rasa`` command line with the fixes its command needs."""
     command = sys.argv[1:2]
-    model = model_argument(sys.argv[2:])
-    if command in (["run"], ["shell"]) and model is not None:
-        # Before anything imports Rasa (see bot.tensorflow_stand_in).
-        from bot.tensorflow_stand_in import install_for_model
-
-        install_for_model(model)
-
+    install_tensorflow_stand_in("".join(command), sys.argv[2:])
     from bot.log_redaction import install_for_this_process
 
     install_for_this_process()

@@ -16,6 +16,9 @@ enough for Rasa's modules to define their classes. Using one raises
 TensorFlow (spaCy's thinc calls ``tf.config.get_visible_devices``) take
 their path without it, and anything else says plainly what happened.
 A model with any other component gets the real TensorFlow.
+
+Training (``bot.rasa_server train``) decides the same from ``config.yml``:
+only the components it lists train, with the recipe's own providers.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ import types
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 # The packages served by the stand-in, with their submodules.
 STOOD_IN_PACKAGES = frozenset(
@@ -47,8 +52,17 @@ TENSORFLOW_FREE_COMPONENTS = frozenset(
         "rasa.core.policies.memoization.MemoizationPolicy",
         "rasa.core.policies.rule_policy.RulePolicy",
         "rasa.graph_components.converters.nlu_message_converter.NLUMessageConverter",
+        "rasa.graph_components.providers.domain_for_core_training_provider."
+        "DomainForCoreTrainingProvider",
         "rasa.graph_components.providers.domain_provider.DomainProvider",
+        "rasa.graph_components.providers.forms_provider.FormsProvider",
+        "rasa.graph_components.providers.nlu_training_data_provider.NLUTrainingDataProvider",
+        "rasa.graph_components.providers.responses_provider.ResponsesProvider",
         "rasa.graph_components.providers.rule_only_provider.RuleOnlyDataProvider",
+        "rasa.graph_components.providers.story_graph_provider.StoryGraphProvider",
+        "rasa.graph_components.providers.training_tracker_provider.TrainingTrackerProvider",
+        "rasa.graph_components.validators.default_recipe_validator.DefaultV1RecipeValidator",
+        "rasa.graph_components.validators.finetuning_validator.FinetuningValidator",
         "rasa.nlu.classifiers.fallback_classifier.FallbackClassifier",
         "rasa.nlu.classifiers.logistic_regression_classifier.LogisticRegressionClassifier",
         "rasa.nlu.classifiers.regex_message_handler.RegexMessageHandler",
@@ -63,7 +77,12 @@ TENSORFLOW_FREE_COMPONENTS = frozenset(
     }
 )
 
+# How config.yml may name them: by class path, or Rasa's components by class name.
+TENSORFLOW_FREE_NAMES = TENSORFLOW_FREE_COMPONENTS | {
+    path.rpartition(".")[2] for path in TENSORFLOW_FREE_COMPONENTS if path.startswith("rasa.")
+}
 MODEL_METADATA_FILE = "metadata.json"
+DEFAULT_RECIPE = "default.v1"
 
 
 class TensorFlowNotLoadedError(ImportError):
@@ -157,15 +176,16 @@ def runs_without_tensorflow(components: Iterable[str]) -> bool:
     return set(components) <= TENSORFLOW_FREE_COMPONENTS
 
 
-def model_components(model: Path) -> set[str]:
-    """The class paths of the components a trained model's prediction graph uses."""
+def model_components(model: Path, schema: str = "predict_schema") -> set[str]:
+    """The class paths of the components a trained model's graph uses: the prediction
+    graph's, or the training graph's (``schema="train_schema"``)."""
     with tarfile.open(model, "r:gz") as archive:
         for member in archive:
             if member.isfile() and Path(member.name).name == MODEL_METADATA_FILE:
                 reader = archive.extractfile(member)
                 if reader is not None:
                     metadata = json.load(reader)
-                    nodes = metadata["predict_schema"]["nodes"].values()
+                    nodes = metadata[schema]["nodes"].values()
                     return {node["uses"] for node in nodes}
     raise ValueError(f"{model} has no {MODEL_METADATA_FILE}: not a Rasa model")
 
@@ -182,3 +202,30 @@ def install_for_model(model: Path) -> bool:
     except (OSError, tarfile.TarError, ValueError, KeyError, TypeError, AttributeError):
         return False
     return runs_without_tensorflow(components) and install()
+
+
+def config_components(config: Path) -> list[str] | None:
+    """The names of the components a training configuration lists, pipeline and
+    policies; ``None`` when Rasa would choose some itself (a missing section) or
+    the configuration uses another recipe."""
+    settings = yaml.safe_load(config.read_text(encoding="utf-8"))
+    if not isinstance(settings, dict) or settings.get("recipe", DEFAULT_RECIPE) != DEFAULT_RECIPE:
+        return None
+    pipeline, policies = settings.get("pipeline"), settings.get("policies")
+    if not (isinstance(pipeline, list) and pipeline and isinstance(policies, list) and policies):
+        return None
+    return [str(item.get("name")) for item in [*pipeline, *policies]]
+
+
+def install_for_config(config: Path) -> bool:
+    """Installs the stand-in if the model ``config`` trains runs without TensorFlow.
+
+    Returns:
+        Whether the stand-in was installed (a configuration that cannot be read
+        gets the real TensorFlow, and Rasa reports what is wrong with it).
+    """
+    try:
+        names = config_components(config)
+    except (OSError, yaml.YAMLError, AttributeError):
+        return False
+    return names is not None and set(names) <= TENSORFLOW_FREE_NAMES and install()

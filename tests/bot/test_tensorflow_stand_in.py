@@ -14,12 +14,15 @@ from typing import Any
 import pytest
 
 from bot import tensorflow_stand_in
-from bot.rasa_server import model_argument
+from bot.rasa_server import install_tensorflow_stand_in, model_argument
 from bot.tensorflow_stand_in import (
+    TENSORFLOW_FREE_NAMES,
     StandInFinder,
     StandInModule,
     TensorFlowNotLoadedError,
+    config_components,
     install,
+    install_for_config,
     install_for_model,
     model_components,
     runs_without_tensorflow,
@@ -50,11 +53,43 @@ def import_system(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
 
 
 @pytest.mark.model
-def test_the_projects_model_runs_without_tensorflow():
-    components = model_components(trained_model())
+@pytest.mark.parametrize("schema", ["predict_schema", "train_schema"])
+def test_the_projects_model_runs_and_trains_without_tensorflow(schema):
+    components = model_components(trained_model(), schema)
     assert "rasa.nlu.utils.spacy_utils.SpacyNLP" in components
     unknown = components - tensorflow_stand_in.TENSORFLOW_FREE_COMPONENTS
     assert runs_without_tensorflow(components), unknown
+
+
+def test_the_projects_config_trains_without_tensorflow():
+    names = config_components(ROOT / "config.yml")
+    assert names is not None
+    assert "LogisticRegressionClassifier" in names
+    assert "bot.nlu.faq_topic_selector.FaqTopicSelector" in names
+    assert set(names) <= TENSORFLOW_FREE_NAMES
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        "pipeline:\n  - name: DIETClassifier\npolicies:\n  - name: RulePolicy\n",
+        "pipeline:\n  - name: WhitespaceTokenizer\n",  # Rasa adds its default policies
+        "policies:\n  - name: RulePolicy\n",  # ...and its default pipeline
+        "recipe: graph.v1\npipeline:\n  - name: SpacyNLP\npolicies:\n  - name: RulePolicy\n",
+        "pipeline: [\n",  # not YAML
+        "- SpacyNLP\n",  # not a configuration
+        "pipeline:\n  - SpacyNLP\npolicies:\n  - RulePolicy\n",  # items without names
+    ],
+)
+def test_a_config_that_may_train_tensorflow_gets_the_real_one(tmp_path, import_system, config):
+    path = tmp_path / "config.yml"
+    path.write_text(config, encoding="utf-8")
+    assert install_for_config(path) is False
+    assert not any(isinstance(finder, StandInFinder) for finder in import_system)
+
+
+def test_a_missing_config_gets_the_real_tensorflow(tmp_path, import_system):
+    assert install_for_config(tmp_path / "absent.yml") is False
 
 
 def test_a_model_with_a_neural_component_gets_the_real_tensorflow(tmp_path, import_system):
@@ -179,3 +214,30 @@ def test_the_model_without_tensorflow_parses_as_with_it(
         event_loop_for_model.run_until_complete(agent.parse_message(text)) for text in questions
     ]
     assert served["parses"] == json.loads(json.dumps(with_tensorflow))
+
+
+# What bot.rasa_server does first for `train`, then what `rasa train` imports.
+TRAIN_WITHOUT_TENSORFLOW = """
+import sys
+from bot.rasa_server import install_tensorflow_stand_in
+assert install_tensorflow_stand_in("train", ["--config", "config.yml", "--out", "models"])
+import rasa.model_training, rasa.engine.recipes.default_recipe
+print(sorted(m for m in sys.modules if m.startswith("tensorflow.python")))
+"""
+
+
+def test_training_the_projects_config_imports_rasa_without_tensorflow():
+    result = subprocess.run(
+        [sys.executable, "-c", TRAIN_WITHOUT_TENSORFLOW],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_other_commands_get_the_real_tensorflow(import_system):
+    assert install_tensorflow_stand_in("test", ["--model", "models"]) is False
+    assert install_tensorflow_stand_in("run", ["--port", "5005"]) is False

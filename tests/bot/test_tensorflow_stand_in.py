@@ -73,7 +73,7 @@ def test_the_projects_config_trains_without_tensorflow():
     "config",
     [
         "pipeline:\n  - name: DIETClassifier\npolicies:\n  - name: RulePolicy\n",
-        "pipeline:\n  - name: WhitespaceTokenizer\n",  # Rasa adds its default policies
+        "pipeline:\n  - name: SpacyNLP\n",  # Rasa adds its default policies
         "policies:\n  - name: RulePolicy\n",  # ...and its default pipeline
         "recipe: graph.v1\npipeline:\n  - name: SpacyNLP\npolicies:\n  - name: RulePolicy\n",
         "pipeline: [\n",  # not YAML

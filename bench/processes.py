@@ -97,15 +97,6 @@ async def first_answer(base_url: str, running: Running, timeout: float = 300) ->
     raise BenchProcessError(f"The {running.name} did not answer at {base_url}{WEBHOOK}")
 
 
-def listening(host: str, port: int) -> bool:
-    """Whether something accepts TCP connections on ``host:port``."""
-    try:
-        with socket.create_connection((host, port), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
 def _listening_inodes(port: int) -> set[str]:
     """Inodes of the sockets listening on ``port`` (any address), from /proc/net."""
     inodes = set()

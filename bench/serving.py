@@ -33,7 +33,6 @@ from bench.processes import (
     cpu_seconds,
     first_answer,
     free_port,
-    listening,
     machine_cpu_seconds,
     resident_memory,
     spawn,
@@ -45,6 +44,7 @@ from bench.results import BotResult, summary
 from bench.retraining import ROOT, TrainingFigures, measure_ours, training_files
 from bot import stack
 from bot.models import MODELS_DIR, ModelError, serving_model
+from bot.ports import accepts_connections
 from bot.settings import load_settings
 from bot.supervisor import Service
 
@@ -117,7 +117,7 @@ def scale_out(workers: int) -> tuple[dict[str, str], str]:
     url = os.environ.get("LOCK_STORE_URL") or LOCAL_REDIS
     parts = urlsplit(url)
     host, port = parts.hostname or "localhost", parts.port or 6379
-    if not listening(host, port):
+    if not accepts_connections(host, port):
         return one, f"one Rasa server process (no Redis at {host}:{port} for {workers})"
     settings = {"RASA_WORKERS": str(workers), "LOCK_STORE_URL": url}
     return settings, f"{workers} Rasa server processes on one port, locks in Redis ({url})"

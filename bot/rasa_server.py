@@ -252,16 +252,15 @@ def wait_for_first_server(port: int, timeout: float = FIRST_SERVER_TIMEOUT_SECON
     Returns:
         Whether one listened in time (after the timeout, this one starts anyway).
     """
-    import socket
     import time
+
+    from bot.ports import accepts_connections
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return True
-        except OSError:
-            time.sleep(0.2)
+        if accepts_connections("127.0.0.1", port):
+            return True
+        time.sleep(0.2)
     return False
 
 

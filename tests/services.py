@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import os
-import socket
 
 import pytest
 
+from bot.ports import accepts_connections
+
 CONNECT_TIMEOUT_SECONDS = 1.0
-
-
-def _listening(host: str, port: int) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=CONNECT_TIMEOUT_SECONDS):
-            return True
-    except OSError:
-        return False
 
 
 def require_service(name: str, host: str, port: int) -> None:
@@ -26,7 +19,7 @@ def require_service(name: str, host: str, port: int) -> None:
         host: where it should listen.
         port: the TCP port it should listen on.
     """
-    if _listening(host, port):
+    if accepts_connections(host, port, CONNECT_TIMEOUT_SECONDS):
         return
     message = f"{name} is not running on {host}:{port}"
     if os.environ.get("CI", "").strip().lower() == "true":

@@ -17,15 +17,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.faq_topic_selector import EXAMPLES_FILE, MODEL_FILE, FaqTopicSelector
+from tests.bot.test_topic_model import EXAMPLES
 
-EXAMPLES = [
-    ("what is outsourcing", "faq/define_outsourcing"),
-    ("outsourcing meaning", "faq/define_outsourcing"),
-    ("explain outsourcing to me", "faq/define_outsourcing"),
-    ("which is riskier offshoring or outsourcing", "faq/risk_level"),
-    ("risk of offshoring compared to outsourcing", "faq/risk_level"),
-    ("is offshoring riskier", "faq/risk_level"),
-]
 QUESTIONS = ["what does outsourcing mean", "is offshoring risky for us"]
 RESOURCE = Resource("faq_topic_selector")
 

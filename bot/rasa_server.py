@@ -7,13 +7,9 @@ The server (``run``, ``shell``):
 - A model with no TensorFlow component is served without loading TensorFlow
   (:mod:`bot.tensorflow_stand_in`): about 350 MiB less per server process and
   about 3 s less start-up.
-- Rasa checks every answer of the action server against a JSON schema with
-  ``jsonschema.validate``, which first validates the schema itself against
-  its metaschema: about 20 ms of CPU per custom action call on this
-  machine. The same schema, checked once and compiled, validates an answer in
-  about 0.6 ms with the same errors; a valid answer's events are checked each
-  against its own event type only (the schema's ``oneOf`` tries all 23 types
-  for every event), the same verdict in a tenth of the time.
+- Rasa checked every answer of the action server against a JSON schema it
+  validated again each time, about 20 ms of CPU per custom action call; the
+  schema is compiled once (:mod:`bot.action_schema`).
 - Each turn runs the model graph several times through dask, which took
   about a fifth as much CPU as the components it ran; the same nodes are run
   in plain topological order instead (:mod:`bot.graph_runner`).
@@ -65,93 +61,14 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from jsonschema.protocols import Validator
+from typing import Any
 
 # Set by bot run for each of several Rasa server processes on one port.
 SHARED_PORT_VARIABLE = "RASA_SHARED_PORT"
 # Set for the second and later of them: the port to see answered before starting.
 START_AFTER_VARIABLE = "RASA_START_AFTER_PORT"
 FIRST_SERVER_TIMEOUT_SECONDS = 120.0
-
-
-@cache
-def action_response_validator() -> Validator:
-    """Rasa's schema of an action server's answer, checked once and compiled."""
-    from jsonschema.validators import validator_for
-    from rasa.core.actions.action import RemoteAction
-
-    schema = RemoteAction.action_response_format_spec()
-    validator_class = validator_for(schema)
-    validator_class.check_schema(schema)
-    return validator_class(schema)
-
-
-@cache
-def event_validators() -> dict[str, Validator]:
-    """Per event type, Rasa's event schema narrowed to that type's ``oneOf`` branch.
-
-    Every branch pins ``event`` to its own constant, so an event is valid under
-    the ``oneOf`` exactly when it is valid under the branch its ``event`` names.
-    Empty (nothing narrowed) if a future schema stops pinning them that way.
-    """
-    from jsonschema.validators import validator_for
-    from rasa.shared.utils.schemas.events import EVENT_SCHEMA
-
-    common = {key: value for key, value in EVENT_SCHEMA.items() if key != "oneOf"}
-    validators = {}
-    for branch in EVENT_SCHEMA["oneOf"]:
-        event_type = branch.get("properties", {}).get("event", {}).get("const")
-        if not isinstance(event_type, str) or event_type in validators:
-            return {}
-        schema = {"allOf": [common, branch]}
-        validators[event_type] = validator_for(schema)(schema)
-    return validators
-
-
-def plainly_valid(result: Any) -> bool:
-    """True if the answer is valid, found with one branch per event; False if undecided."""
-    if not isinstance(result, dict):
-        return False
-    responses = result.get("responses", [])
-    if not (isinstance(responses, list) and all(isinstance(item, dict) for item in responses)):
-        return False
-    events = result.get("events", [])
-    if not isinstance(events, list):
-        return False
-    validators = event_validators()
-    for event in events:
-        event_type = event.get("event") if isinstance(event, dict) else None
-        validator = validators.get(event_type) if isinstance(event_type, str) else None
-        if validator is None or not validator.is_valid(event):
-            return False
-    return True
-
-
-def validate_action_result(self: Any, result: dict[str, Any]) -> bool:
-    """``RemoteAction._validate_action_result`` with the compiled schema.
-
-    Raises:
-        jsonschema.ValidationError: as Rasa's own does, with Rasa's message.
-    """
-    from jsonschema.exceptions import best_match
-    from rasa.shared.constants import DOCS_BASE_URL
-
-    if plainly_valid(result):
-        return True
-    error = best_match(action_response_validator().iter_errors(result))
-    if error is None:
-        return True
-    error.message += (
-        ". Failed to validate Action server response from API, "
-        "make sure your response from the Action endpoint is valid. "
-        f"For more information about the format visit {DOCS_BASE_URL}/custom-actions"
-    )
-    raise error
 
 
 def remember_event_types() -> None:
@@ -173,13 +90,6 @@ def remember_event_types() -> None:
 
     resolve_by_type.remembers = True  # type: ignore[attr-defined]
     Event.resolve_by_type = staticmethod(resolve_by_type)
-
-
-def use_compiled_action_schema() -> None:
-    """Makes Rasa validate action server answers with the compiled schema."""
-    from rasa.core.actions.action import RemoteAction
-
-    RemoteAction._validate_action_result = validate_action_result
 
 
 def freeze_heap_after_loading() -> None:
@@ -311,6 +221,7 @@ def serve_with_fixes() -> None:
     """The fixes of ``rasa run`` and ``rasa shell``: the server's own."""
     import skops.io  # noqa: F401  # while sys.modules is small (see the module docstring)
 
+    from bot.action_schema import use_compiled_action_schema
     from bot.channels.rest import limit_request_bodies
     from bot.tracker_store_health import fail_instead_of_falling_back
 

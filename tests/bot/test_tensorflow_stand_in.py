@@ -24,6 +24,7 @@ from bot.tensorflow_stand_in import (
     install,
     install_for_config,
     install_for_model,
+    installed,
     model_components,
     runs_without_tensorflow,
 )
@@ -42,6 +43,19 @@ def write_model(path: Path, components: list[str]) -> Path:
     with tarfile.open(path, "w:gz") as archive:
         archive.add(source, arcname="metadata.json")
     return path
+
+
+def run_python(script: str, *arguments: str) -> str:
+    """Runs ``script`` in a fresh Python process in the project; its last line of output."""
+    result = subprocess.run(
+        [sys.executable, "-c", script, *arguments],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout.strip().splitlines()[-1]
 
 
 @pytest.fixture
@@ -85,7 +99,7 @@ def test_a_config_that_may_train_tensorflow_gets_the_real_one(tmp_path, import_s
     path = tmp_path / "config.yml"
     path.write_text(config, encoding="utf-8")
     assert install_for_config(path) is False
-    assert not any(isinstance(finder, StandInFinder) for finder in import_system)
+    assert not installed()
 
 
 def test_a_missing_config_gets_the_real_tensorflow(tmp_path, import_system):
@@ -96,7 +110,7 @@ def test_a_model_with_a_neural_component_gets_the_real_tensorflow(tmp_path, impo
     model = write_model(tmp_path / "diet.tar.gz", ["rasa.nlu.utils.spacy_utils.SpacyNLP", DIET])
     assert model_components(model) == {"rasa.nlu.utils.spacy_utils.SpacyNLP", DIET}
     assert install_for_model(model) is False
-    assert not any(isinstance(finder, StandInFinder) for finder in import_system)
+    assert not installed()
 
 
 @pytest.mark.parametrize("content", [b"not a model", b""])
@@ -104,7 +118,7 @@ def test_an_unreadable_model_gets_the_real_tensorflow(tmp_path, import_system, c
     model = tmp_path / "broken.tar.gz"
     model.write_bytes(content)
     assert install_for_model(model) is False
-    assert not any(isinstance(finder, StandInFinder) for finder in import_system)
+    assert not installed()
 
 
 def test_an_archive_without_metadata_is_not_a_model(tmp_path):
@@ -119,7 +133,7 @@ def test_an_archive_without_metadata_is_not_a_model(tmp_path):
 def test_the_stand_in_is_not_installed_once_tensorflow_is_loaded(monkeypatch, import_system):
     monkeypatch.setitem(sys.modules, "tensorflow_hub", types.ModuleType("tensorflow_hub"))
     assert install() is False
-    assert not any(isinstance(finder, StandInFinder) for finder in import_system)
+    assert not installed()
 
 
 def test_stand_in_attributes_are_classes_to_derive_from_that_cannot_be_used():
@@ -193,21 +207,8 @@ def test_the_model_without_tensorflow_parses_as_with_it(
         "Lucia Gomez, Umbrella Corp, lucia@umbrella.example",
         "asdfgh qwerty",
     ]
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            PARSE_WITHOUT_TENSORFLOW,
-            str(trained_model()),
-            json.dumps(questions),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    served = json.loads(result.stdout.strip().splitlines()[-1])
+    output = run_python(PARSE_WITHOUT_TENSORFLOW, str(trained_model()), json.dumps(questions))
+    served = json.loads(output)
     assert served["tensorflow_library_mapped"] is False
     assert served["tensorflow_modules"] == []
     with_tensorflow = [
@@ -227,15 +228,7 @@ print(sorted(m for m in sys.modules if m.startswith("tensorflow.python")))
 
 
 def test_training_the_projects_config_imports_rasa_without_tensorflow():
-    result = subprocess.run(
-        [sys.executable, "-c", TRAIN_WITHOUT_TENSORFLOW],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert result.stdout.strip().splitlines()[-1] == "[]"
+    assert run_python(TRAIN_WITHOUT_TENSORFLOW) == "[]"
 
 
 def test_other_commands_get_the_real_tensorflow(import_system):

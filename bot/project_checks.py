@@ -87,10 +87,18 @@ def no_example_in_two_intents(project: ProjectData) -> list[str]:
     return problems
 
 
+def action_names(domain: dict[str, Any]) -> set[str]:
+    """The custom actions a domain lists, each a name or ``{name: {send_domain: ...}}``."""
+    names = set()
+    for entry in domain.get("actions", []):
+        names.update(entry if isinstance(entry, dict) else [entry])
+    return names
+
+
 def form_slots_asked(project: ProjectData) -> list[str]:
     """Every slot a form requires has a question (a response or an ask action)."""
     responses = set(project.domain.get("responses", {}))
-    actions = set(project.domain.get("actions", []))
+    actions = action_names(project.domain)
     problems = []
     for form, spec in project.domain.get("forms", {}).items():
         for slot in spec.get("required_slots", []):

@@ -106,7 +106,8 @@ def endpoints(settings: Settings) -> dict[str, Any]:
     """The content of the endpoints file ``bot run`` hands to Rasa."""
     # 127.0.0.1, not localhost: Rasa resolves the name again for every action call.
     actions = settings.action_server_url or f"http://127.0.0.1:{settings.actions_port}/webhook"
-    action_endpoint: dict[str, Any] = {"url": actions}
+    # The domain (34 KB) goes only to the actions domain.yml marks send_domain.
+    action_endpoint: dict[str, Any] = {"url": actions, "enable_selective_domain": True}
     if settings.action_server_token is not None:
         # Rasa puts the variable's value in when it reads the file: no secret on disk.
         action_endpoint["headers"] = {"Authorization": "Bearer ${ACTION_SERVER_TOKEN}"}

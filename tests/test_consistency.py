@@ -11,6 +11,7 @@ from rasa_sdk import Action
 
 import actions
 from bot.faq.topics import answer_response, load_topics
+from bot.project_checks import action_names
 from tests.conftest import load_yaml, nlu_examples
 
 MIN_EXAMPLES = 12
@@ -74,11 +75,11 @@ def test_every_domain_action_is_served_by_the_action_package(domain):
             defined_here = cls.__module__ == module.__name__
             if defined_here and issubclass(cls, Action) and not inspect.isabstract(cls):
                 served.add(cls().name())
-    assert set(domain["actions"]) == served
+    assert action_names(domain) == served
 
 
 def test_every_response_used_by_rules_and_stories_exists(domain):
-    known = set(domain["responses"]) | set(domain["actions"]) | set(domain["forms"]) | {"utter_faq"}
+    known = set(domain["responses"]) | action_names(domain) | set(domain["forms"]) | {"utter_faq"}
     for path, key in [("data/rules.yml", "rules"), ("data/stories.yml", "stories")]:
         for flow in load_yaml(path)[key]:
             for step in flow["steps"]:

@@ -121,4 +121,8 @@ def test_an_unusable_event_broker_url_is_refused(url):
 
 def test_an_action_server_url_points_rasa_at_another_host():
     settings = load_settings({"ACTION_SERVER_URL": "http://actions:5055/webhook"})
-    assert endpoints(settings)["action_endpoint"] == {"url": "http://actions:5055/webhook"}
+    assert endpoints(settings)["action_endpoint"]["url"] == "http://actions:5055/webhook"
+
+
+def test_rasa_sends_the_domain_only_to_the_actions_that_ask_for_it():
+    assert endpoints(load_settings({}))["action_endpoint"]["enable_selective_domain"] is True

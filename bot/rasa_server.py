@@ -7,6 +7,8 @@ The server (``run``, ``shell``):
 - A model with no TensorFlow component is served without loading TensorFlow
   (:mod:`bot.tensorflow_stand_in`): about 350 MiB less per server process and
   about 3 s less start-up.
+- Each custom action call opened (and closed) a new connection to the action
+  server; the calls share kept-alive connections (:mod:`bot.action_connections`).
 - Rasa checked every answer of the action server against a JSON schema it
   validated again each time, about 20 ms of CPU per custom action call; the
   schema is compiled once (:mod:`bot.action_schema`).
@@ -221,6 +223,7 @@ def serve_with_fixes() -> None:
     """The fixes of ``rasa run`` and ``rasa shell``: the server's own."""
     import skops.io  # noqa: F401  # while sys.modules is small (see the module docstring)
 
+    from bot.action_connections import keep_action_connections_alive
     from bot.action_schema import use_compiled_action_schema
     from bot.channels.rest import limit_request_bodies
     from bot.tracker_store_health import fail_instead_of_falling_back
@@ -229,6 +232,7 @@ def serve_with_fixes() -> None:
     fail_instead_of_falling_back()
     speed_up_turns()
     use_compiled_action_schema()
+    keep_action_connections_alive()
     remember_event_types()
     freeze_heap_after_loading()
     if os.environ.get(SHARED_PORT_VARIABLE) == "true":

@@ -113,13 +113,17 @@ def action_server_url(lead_database_url: str) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def agent(event_loop_for_model: asyncio.AbstractEventLoop, action_server_url: str) -> Any:
+def agent(event_loop_for_model: asyncio.AbstractEventLoop, action_server_url: str) -> Iterator[Any]:
     """The trained bot loaded in process (Rasa's Agent) with the real action server."""
     from rasa.core.agent import Agent
-    from rasa.utils.endpoints import EndpointConfig
 
+    from bot.action_connections import KeptAliveEndpointConfig
     from bot.rasa_server import speed_up_turns
 
     speed_up_turns()  # as the server does: the model tests exercise what is served
     os.chdir(ROOT)  # SpacyNLP loads build/spacy relative to the project root
-    return Agent.load(str(trained_model()), action_endpoint=EndpointConfig(action_server_url))
+    # As bot run calls the action server: kept-alive connections, and the
+    # domain sent only to the actions marked send_domain.
+    action_endpoint = KeptAliveEndpointConfig(action_server_url, enable_selective_domain=True)
+    yield Agent.load(str(trained_model()), action_endpoint=action_endpoint)
+    event_loop_for_model.run_until_complete(action_endpoint.close())

@@ -1,0 +1,116 @@
+"""Rasa's calls to the action server over connections kept alive between calls.
+
+Rasa 3.6 opens a new aiohttp ``ClientSession``, hence a new TCP connection,
+for every custom action call and closes it after the answer: both servers
+set up and tear down a connection for each call (about a tenth of a Rasa
+server's CPU under load went to the call). Here the action endpoint lends
+Rasa's own ``EndpointConfig.request`` one session per event loop, whose
+connections stay open between calls; everything else about the request
+(headers, parameters, errors, compression) is Rasa's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from types import TracebackType
+from typing import Any
+
+import aiohttp
+from rasa.core.constants import DEFAULT_REQUEST_TIMEOUT
+from rasa.utils.endpoints import EndpointConfig
+
+# An idle connection is dropped after this long, before the action server
+# (Sanic: KEEP_ALIVE_TIMEOUT, 5 s) would close it under a request being sent.
+IDLE_SECONDS = 2.0
+
+
+class _LentSession:
+    """A session lent for one request: ``async with`` leaves it open."""
+
+    def __init__(self, session: aiohttp.ClientSession) -> None:
+        self._session = session
+
+    async def __aenter__(self) -> aiohttp.ClientSession:
+        return self._session
+
+    async def __aexit__(
+        self,
+        exception_type: type[BaseException] | None,
+        exception: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        return None
+
+
+class KeptAliveEndpointConfig(EndpointConfig):
+    """An ``EndpointConfig`` whose requests share a session (and its connections)."""
+
+    @classmethod
+    def from_endpoint(cls, endpoint: EndpointConfig) -> KeptAliveEndpointConfig:
+        """The same endpoint (URL, headers, authentication, options), kept alive."""
+        return cls(
+            endpoint.url,
+            endpoint.params,
+            endpoint.headers,
+            endpoint.basic_auth,
+            endpoint.token,
+            endpoint.token_name,
+            endpoint.cafile,
+            **({"type": endpoint.type} if endpoint.type is not None else {}),
+            **endpoint.kwargs,
+        )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._shared: aiohttp.ClientSession | None = None
+
+    def session(self) -> Any:
+        """The running loop's session, lent to Rasa's ``request`` without closing it."""
+        shared = self._shared
+        if shared is None or shared.closed or shared.loop is not asyncio.get_running_loop():
+            auth = None
+            if self.basic_auth:
+                auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"])
+            shared = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(keepalive_timeout=IDLE_SECONDS),
+                headers=self.headers,
+                auth=auth,
+                timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+            )
+            self._shared = shared
+        return _LentSession(shared)
+
+    async def close(self) -> None:
+        """Closes the shared session and its connections (when the server stops)."""
+        if self._shared is not None and not self._shared.closed:
+            await self._shared.close()
+        self._shared = None
+
+    def copy(self) -> KeptAliveEndpointConfig:
+        """A copy with a session of its own."""
+        return KeptAliveEndpointConfig.from_endpoint(self)
+
+
+def keep_action_connections_alive() -> None:
+    """Makes the Rasa server call its action endpoint over kept-alive connections,
+    and close them when it stops."""
+    import rasa.core.run
+
+    load, close = rasa.core.run.load_agent_on_start, rasa.core.run.close_resources
+    if getattr(load, "keeps_connections", False):
+        return
+
+    async def load_kept_alive(model_path: str, endpoints: Any, *args: Any) -> Any:
+        if endpoints is not None and endpoints.action is not None:
+            endpoints.action = KeptAliveEndpointConfig.from_endpoint(endpoints.action)
+        return await load(model_path, endpoints, *args)
+
+    async def close_with_connections(app: Any, loop: asyncio.AbstractEventLoop) -> None:
+        await close(app, loop)
+        endpoint = getattr(getattr(app.ctx, "agent", None), "action_endpoint", None)
+        if isinstance(endpoint, KeptAliveEndpointConfig):
+            await endpoint.close()
+
+    load_kept_alive.keeps_connections = True  # type: ignore[attr-defined]
+    rasa.core.run.load_agent_on_start = load_kept_alive
+    rasa.core.run.close_resources = close_with_connections

@@ -1,0 +1,133 @@
+"""Rasa's action endpoint over kept-alive connections, against a real local HTTP server."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp.web
+import pytest
+import rasa.core.run
+from rasa.core.utils import AvailableEndpoints
+from rasa.utils.endpoints import ClientResponseError, EndpointConfig
+
+from bot.action_connections import KeptAliveEndpointConfig, keep_action_connections_alive
+
+
+@dataclass
+class Receiver:
+    """A local action server stand-in: answers each POST with its JSON body echoed,
+    and remembers the client address (one per connection) of each request."""
+
+    url: str
+    peers: list[tuple[str, int]] = field(default_factory=list)
+    bodies: list[Any] = field(default_factory=list)
+    headers: list[dict[str, str]] = field(default_factory=list)
+
+
+@pytest.fixture
+async def receiver() -> AsyncIterator[Receiver]:
+    async def handle(request: aiohttp.web.Request) -> aiohttp.web.Response:
+        found.peers.append(request.transport.get_extra_info("peername"))
+        found.headers.append(dict(request.headers))
+        body = await request.json()
+        found.bodies.append(body)
+        if body.get("fail"):
+            return aiohttp.web.json_response({"action_name": "x", "error": "no"}, status=400)
+        return aiohttp.web.json_response({"events": [], "echo": body})
+
+    app = aiohttp.web.Application()
+    app.router.add_post("/webhook", handle)
+    runner = aiohttp.web.AppRunner(app)
+    await runner.setup()
+    site = aiohttp.web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    found = Receiver(f"http://127.0.0.1:{port}/webhook")
+    yield found
+    await runner.cleanup()
+
+
+async def test_calls_share_one_connection(receiver):
+    endpoint = KeptAliveEndpointConfig(receiver.url)
+    answers = [await endpoint.request(json={"call": number}) for number in range(3)]
+    await endpoint.close()
+    assert [answer["echo"] for answer in answers] == [{"call": 0}, {"call": 1}, {"call": 2}]
+    assert len(set(receiver.peers)) == 1
+
+
+async def test_rasa_s_own_endpoint_opens_a_connection_per_call(receiver):
+    endpoint = EndpointConfig(receiver.url)
+    for number in range(3):
+        await endpoint.request(json={"call": number})
+    assert len(set(receiver.peers)) == 3
+
+
+async def test_an_error_answer_raises_as_rasa_s_endpoint_does(receiver):
+    endpoint = KeptAliveEndpointConfig(receiver.url)
+    with pytest.raises(ClientResponseError) as raised:
+        await endpoint.request(json={"fail": True})
+    answer = await endpoint.request(json={"after": "the error"})
+    await endpoint.close()
+    assert raised.value.status == 400
+    assert b'"error": "no"' in raised.value.text
+    assert answer["echo"] == {"after": "the error"}
+
+
+async def test_a_closed_endpoint_opens_a_new_connection_on_the_next_call(receiver):
+    endpoint = KeptAliveEndpointConfig(receiver.url)
+    await endpoint.request(json={})
+    await endpoint.close()
+    await endpoint.request(json={})
+    await endpoint.close()
+    assert len(set(receiver.peers)) == 2
+
+
+async def test_the_copy_keeps_url_headers_token_and_options(receiver):
+    rasa_endpoint = EndpointConfig(
+        receiver.url,
+        headers={"Authorization": "Bearer s3cret"},
+        token="t0ken",
+        enable_selective_domain=True,
+    )
+    endpoint = KeptAliveEndpointConfig.from_endpoint(rasa_endpoint)
+    await endpoint.request(json={})
+    await endpoint.close()
+    assert receiver.headers[0]["Authorization"] == "Bearer s3cret"
+    assert endpoint.kwargs == {"enable_selective_domain": True}
+    assert (endpoint.token, endpoint.copy().url) == ("t0ken", receiver.url)
+
+
+def test_the_server_loads_its_agent_with_a_kept_alive_action_endpoint(monkeypatch):
+    loaded_with = []
+
+    async def load(model_path: str, endpoints: AvailableEndpoints, *args: Any) -> str:
+        loaded_with.append(endpoints.action)
+        return "agent"
+
+    monkeypatch.setattr(rasa.core.run, "load_agent_on_start", load)
+    monkeypatch.setattr(rasa.core.run, "close_resources", rasa.core.run.close_resources)
+    keep_action_connections_alive()
+    keep_action_connections_alive()  # once is enough: a second call changes nothing
+    endpoints = AvailableEndpoints(action=EndpointConfig("http://127.0.0.1:9/webhook"))
+    agent = asyncio.run(rasa.core.run.load_agent_on_start("model", endpoints, None, None, None))
+    assert agent == "agent"
+    assert type(loaded_with[0]) is KeptAliveEndpointConfig
+    assert loaded_with[0].url == "http://127.0.0.1:9/webhook"
+
+
+async def test_the_server_closes_the_connections_when_it_stops(receiver, monkeypatch):
+    from rasa.core.agent import Agent
+    from sanic import Sanic
+
+    monkeypatch.setattr(rasa.core.run, "load_agent_on_start", rasa.core.run.load_agent_on_start)
+    monkeypatch.setattr(rasa.core.run, "close_resources", rasa.core.run.close_resources)
+    keep_action_connections_alive()
+    endpoint = KeptAliveEndpointConfig(receiver.url)
+    await endpoint.request(json={})
+    app = Sanic("closes_connections")
+    app.ctx.agent = Agent(action_endpoint=endpoint)
+    await rasa.core.run.close_resources(app, asyncio.get_running_loop())
+    assert endpoint._shared is None

@@ -7,11 +7,16 @@ server's CPU under load went to the call). Here the action endpoint lends
 Rasa's own ``EndpointConfig.request`` one session per event loop, whose
 connections stay open between calls; everything else about the request
 (headers, parameters, errors, compression) is Rasa's.
+
+The domain, when sent (see ``enable_selective_domain``), is the same loaded
+dictionary every call: it is encoded to JSON once per loaded domain instead
+of each time, about a quarter of a millisecond of each lead-form turn.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 from types import TracebackType
 from typing import Any
 
@@ -42,6 +47,29 @@ class _LentSession:
         return None
 
 
+class DomainEncoder:
+    """JSON for action calls, the domain's part encoded once per domain dictionary.
+
+    Rasa's ``Domain.as_dict()`` returns the loaded domain's own dictionary, which
+    nothing changes while it serves; a newly loaded domain is a new dictionary.
+    """
+
+    def __init__(self) -> None:
+        self._domain: object = None
+        self._encoded_domain = ""
+
+    def __call__(self, body: Any) -> str:
+        """``body`` as ``json.dumps`` encodes it (the same JSON value)."""
+        if not (isinstance(body, dict) and isinstance(body.get("domain"), dict)):
+            return json.dumps(body)
+        domain = body["domain"]
+        if domain is not self._domain:
+            self._encoded_domain, self._domain = json.dumps(domain), domain
+        rest = json.dumps({key: value for key, value in body.items() if key != "domain"})
+        separator = ", " if rest != "{}" else ""
+        return f'{rest[:-1]}{separator}"domain": {self._encoded_domain}}}'
+
+
 class KeptAliveEndpointConfig(EndpointConfig):
     """An ``EndpointConfig`` whose requests share a session (and its connections)."""
 
@@ -63,6 +91,7 @@ class KeptAliveEndpointConfig(EndpointConfig):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._shared: aiohttp.ClientSession | None = None
+        self._encode = DomainEncoder()
 
     def session(self) -> Any:
         """The running loop's session, lent to Rasa's ``request`` without closing it."""
@@ -75,6 +104,7 @@ class KeptAliveEndpointConfig(EndpointConfig):
                 connector=aiohttp.TCPConnector(keepalive_timeout=IDLE_SECONDS),
                 headers=self.headers,
                 auth=auth,
+                json_serialize=self._encode,
                 timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
             )
             self._shared = shared

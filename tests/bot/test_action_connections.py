@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,7 +14,13 @@ import rasa.core.run
 from rasa.core.utils import AvailableEndpoints
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig
 
-from bot.action_connections import KeptAliveEndpointConfig, keep_action_connections_alive
+from bot.action_connections import (
+    DomainEncoder,
+    KeptAliveEndpointConfig,
+    keep_action_connections_alive,
+)
+
+DOMAIN = {"intents": ["greet"], "responses": {"utter_greet": [{"text": "Hi é"}]}}
 
 
 @dataclass
@@ -131,3 +138,33 @@ async def test_the_server_closes_the_connections_when_it_stops(receiver, monkeyp
     app.ctx.agent = Agent(action_endpoint=endpoint)
     await rasa.core.run.close_resources(app, asyncio.get_running_loop())
     assert endpoint._shared is None
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"next_action": "validate_lead_form", "tracker": {"events": []}, "domain": DOMAIN},
+        {"domain": DOMAIN},
+        {"next_action": "action_submit_lead", "tracker": {"slots": {"email": "a@b.example"}}},
+        [1, "two"],
+    ],
+)
+def test_a_call_is_encoded_to_the_same_json_value(body):
+    encode = DomainEncoder()
+    assert json.loads(encode(body)) == body
+    assert json.loads(encode(body)) == body  # the domain's encoding reused
+
+
+def test_a_new_domain_is_encoded_anew():
+    encode = DomainEncoder()
+    encode({"domain": DOMAIN})
+    other = {**DOMAIN, "intents": ["bye"]}
+    assert json.loads(encode({"domain": other})) == {"domain": other}
+
+
+async def test_the_action_server_receives_the_domain_each_call(receiver):
+    endpoint = KeptAliveEndpointConfig(receiver.url)
+    for number in range(2):
+        await endpoint.request(json={"call": number, "domain": DOMAIN})
+    await endpoint.close()
+    assert receiver.bodies == [{"call": 0, "domain": DOMAIN}, {"call": 1, "domain": DOMAIN}]

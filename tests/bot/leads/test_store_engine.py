@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import event, func, insert, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from bot.leads.store import LeadStoreError, create_engine_for
-from bot.leads.store.tables import lead_request_keys
+from bot.leads.store import LeadStoreError, create_engine_for, upgrade_database
+from bot.leads.store.tables import lead_request_keys, leads
 from tests.bot.leads.conftest import START
 from tests.conftest import free_port
 
@@ -37,6 +38,24 @@ def test_sqlite_connections_enforce_foreign_keys_use_wal_and_wait_when_busy(
         }
 
     assert pragmas == {"foreign_keys": 1, "journal_mode": "wal", "busy_timeout": 30_000}
+    engine.dispose()
+
+
+def test_sqlite_transactions_in_any_thread_reuse_one_kept_connection(tmp_path: Path) -> None:
+    engine = create_engine_for(f"sqlite:///{tmp_path / 'leads.db'}")
+    opened = []
+    event.listen(engine, "connect", lambda connection, record: opened.append(connection))
+
+    def count_leads() -> int:
+        with engine.begin() as connection:
+            return connection.execute(select(func.count()).select_from(leads)).scalar_one()
+
+    upgrade_database(engine)
+    with ThreadPoolExecutor(1) as other_thread:
+        counts = [count_leads(), other_thread.submit(count_leads).result(), count_leads()]
+
+    assert counts == [0, 0, 0]
+    assert len(opened) == 1
     engine.dispose()
 
 

@@ -89,7 +89,7 @@ def no_example_in_two_intents(project: ProjectData) -> list[str]:
 
 def action_names(domain: dict[str, Any]) -> set[str]:
     """The custom actions a domain lists, each a name or ``{name: {send_domain: ...}}``."""
-    names = set()
+    names: set[str] = set()
     for entry in domain.get("actions", []):
         names.update(entry if isinstance(entry, dict) else [entry])
     return names

@@ -21,6 +21,9 @@ The server (``run``, ``shell``):
   dozen features of one message; it scores them directly instead
   (:mod:`bot.intent_scores`). So do the count-vector featurizers, which built
   four scikit-learn matrices per message (:mod:`bot.count_vectors`).
+- The processor copies the tracker before each action it runs, and Rasa copies
+  a tracker by replaying all its events; the copy takes the state over
+  directly instead (:mod:`bot.tracker_copies`).
 - Each prediction replayed the whole conversation two or three times, once
   for each policy asking for its past states; it is replayed once
   (:mod:`bot.history_states`). ``RulePolicy`` parsed each rule again for
@@ -213,9 +216,11 @@ def speed_up_turns() -> None:
     from bot.intent_scores import use_direct_intent_scores
     from bot.rule_matching import use_parsed_rules
     from bot.slot_copies import use_fast_slot_copies
+    from bot.tracker_copies import use_tracker_copies_without_replay
 
     use_sequential_graph_runner()
     use_fast_slot_copies()
+    use_tracker_copies_without_replay()
     use_direct_count_vectors()
     use_direct_intent_scores()
     use_replayed_history_states()

@@ -71,7 +71,7 @@ def project_trackers(
     agent: Any, project_conversations: list[DialogueStateTracker]
 ) -> list[DialogueStateTracker]:
     """Each prefix of each of the project's conversations: what the policies see, turn by
-    turn, each a tracker of its own."""
+    turn, each a tracker of its own (copied by Rasa's own replay)."""
     trackers = []
     for tracker in project_conversations:
         prefix = DialogueStateTracker(
@@ -79,7 +79,7 @@ def project_trackers(
         )
         for event in tracker.events:
             prefix.update(event)
-            trackers.append(prefix.copy())
+            trackers.append(prefix.travel_back_in_time(float("inf")))
     return trackers
 
 

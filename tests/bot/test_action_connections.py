@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +17,7 @@ from rasa.core.utils import AvailableEndpoints
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig
 
 from bot.action_connections import (
+    IDLE_SECONDS,
     DomainEncoder,
     KeptAliveEndpointConfig,
     keep_action_connections_alive,
@@ -168,3 +171,18 @@ async def test_the_action_server_receives_the_domain_each_call(receiver):
         await endpoint.request(json={"call": number, "domain": DOMAIN})
     await endpoint.close()
     assert receiver.bodies == [{"call": 0, "domain": DOMAIN}, {"call": 1, "domain": DOMAIN}]
+
+
+def test_the_action_server_keeps_an_idle_connection_longer_than_rasa_s_side_does():
+    script = (
+        "from bot.action_server import create_app\n"
+        "from bot.settings import load_settings\n"
+        "app = create_app('actions', load_settings({}))\n"
+        "print(app.config.KEEP_ALIVE, app.config.KEEP_ALIVE_TIMEOUT)\n"
+    )
+    printed = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout.split()
+    keep_alive, timeout = printed[-2:]
+    assert keep_alive == "True"
+    assert float(timeout) > IDLE_SECONDS

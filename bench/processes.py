@@ -194,15 +194,15 @@ def cpu_seconds(running: Running) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def cpu_seconds_by_command(running: Running) -> dict[str, float]:
-    """CPU time of each process of the tree, by its command line."""
+def cpu_seconds_by_process(running: Running) -> dict[int, tuple[str, float]]:
+    """Each process of the tree by its pid: its command line and its CPU time."""
     seconds = {}
     for pid in process_tree(running.process.pid):
         try:
             command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
         except (FileNotFoundError, ProcessLookupError):
             continue
-        seconds[command.strip()] = _cpu_ticks(pid) / os.sysconf("SC_CLK_TCK")
+        seconds[pid] = (command.strip(), _cpu_ticks(pid) / os.sysconf("SC_CLK_TCK"))
     return seconds
 
 

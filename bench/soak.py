@@ -35,7 +35,7 @@ from bench.load import REQUEST_TIMEOUT_SECONDS, WEBHOOK, ScriptBook, percentile
 from bench.processes import (
     Running,
     cpu_seconds,
-    cpu_seconds_by_command,
+    cpu_seconds_by_process,
     first_answer,
     free_port,
     machine_cpu_seconds,
@@ -76,6 +76,7 @@ class SoakResult:
     cores: float = 0.0
     machine_cores: float = 0.0
     cores_by_service: dict[str, float] = field(default_factory=dict)
+    rasa_processes: int = 1  # RASA_WORKERS
 
     @property
     def messages(self) -> int:
@@ -156,14 +157,20 @@ async def soak(
     book = ScriptBook(seed=7, tag=f"soak{uuid.uuid4().hex[:6]}")
     until = time.monotonic() + seconds
     cpu_before, machine_before = cpu_seconds(stack), machine_cpu_seconds()
-    by_command = cpu_seconds_by_command(stack)
+    processes_before = cpu_seconds_by_process(stack)
     players = [_Visitor(result, book, base_url, think).run(until) for _ in range(visitors)]
     await asyncio.gather(_sample_memory(stack, result, until), *players)
     result.cores = (cpu_seconds(stack) - cpu_before) / seconds
     result.machine_cores = (machine_cpu_seconds() - machine_before) / seconds
-    for command, spent in cpu_seconds_by_command(stack).items():
+    processes = cpu_seconds_by_process(stack)
+    services = collections.Counter(_service(command) for command, _ in processes.values())
+    numbers: collections.Counter[str] = collections.Counter()
+    for pid, (command, spent) in sorted(processes.items()):
         service = _service(command)
-        used = (spent - by_command.get(command, 0.0)) / seconds
+        numbers[service] += 1
+        if services[service] > 1:  # several Rasa servers (RASA_WORKERS): one row each
+            service = f"{service} {numbers[service]}"
+        used = (spent - processes_before.get(pid, (command, 0.0))[1]) / seconds
         result.cores_by_service[service] = result.cores_by_service.get(service, 0.0) + used
     return result
 
@@ -234,7 +241,7 @@ def write_report(result: SoakResult, stored: list[str], path: Path) -> str:
     table = "\n".join(f"| {name} | {value} |" for name, value in rows)
     text = (
         "# Soak test: `make soak`\n\n"
-        "`bot run --dev` (SQLite stores, default rate limits, one Rasa process) and "
+        f"`bot run --dev` (SQLite stores, default rate limits, {_rasa_processes(result)}) and "
         f"{result.visitors} conversations at once, each a new visitor from an address of its"
         " own, each sending its next message as soon as the reply arrives.\n\n"
         f"| figure | value |\n|---|---|\n{table}\n"
@@ -251,6 +258,12 @@ def write_report(result: SoakResult, stored: list[str], path: Path) -> str:
         text += f"\nLost: {lost}\nDoubled: {doubled}\n"
     path.write_text(text, encoding="utf-8")
     return text
+
+
+def _rasa_processes(result: SoakResult) -> str:
+    if result.rasa_processes == 1:
+        return "one Rasa process"
+    return f"{result.rasa_processes} Rasa processes on one port, locks in Redis"
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -291,6 +304,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         result = asyncio.run(
             soak(base_url, stack, options.visitors, options.seconds, options.think)
         )
+        result.rasa_processes = load_settings(environment).rasa_workers
         # The action server hands any spooled lead to the store before it stops.
         stored = stored_lead_emails(environment["DATABASE_URL"], scratch / "lead-spool.jsonl")
     finally:

@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from bench.peer import with_retrieval_responses
-from bench.processes import free_port, listens_on, spawn, stop
+from bench.processes import cpu_seconds_by_process, free_port, listens_on, spawn, stop
 from bot.faq.topics import load_topics
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,3 +40,21 @@ def test_a_process_listens_once_its_socket_is_bound(tmp_path):
         assert not listens_on(running, free_port())
     finally:
         stop(running)
+
+
+def test_two_processes_with_one_command_line_are_counted_apart(tmp_path):
+    busy = "import time; end = time.time() + 0.6\nwhile time.time() < end: pass\ntime.sleep(30)"
+    parent = (
+        "import subprocess, sys, time\n"
+        f"children = [subprocess.Popen([sys.executable, '-c', {busy!r}]) for _ in range(2)]\n"
+        "time.sleep(30)"
+    )
+    running = spawn("parent", [sys.executable, "-c", parent], tmp_path / "log", {}, tmp_path)
+    try:
+        time.sleep(2.0)
+        processes = cpu_seconds_by_process(running)
+    finally:
+        stop(running)
+    children = [seconds for command, seconds in processes.values() if "time.sleep(30)" in command]
+    children = [seconds for seconds in children if seconds >= 0.4]
+    assert len(children) == 2

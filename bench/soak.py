@@ -254,6 +254,12 @@ def write_report(result: SoakResult, stored: list[str], path: Path) -> str:
             f" its {CORES} cores idle. Messages beyond its pace wait their turn in its queue"
             " (bot/channels/admission.py), which the latency shows.\n"
         )
+    elif result.machine_cores >= SATURATED_CORES * CORES:
+        text += (
+            f"\nThe first limit reached: the machine, {result.machine_cores:.2f} of its {CORES}"
+            " cores busy. Messages beyond the stack's pace wait their turn in the Rasa"
+            " servers' queues (bot/channels/admission.py), which the latency shows.\n"
+        )
     if lost or doubled:
         text += f"\nLost: {lost}\nDoubled: {doubled}\n"
     path.write_text(text, encoding="utf-8")

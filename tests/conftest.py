@@ -119,11 +119,14 @@ def agent(event_loop_for_model: asyncio.AbstractEventLoop, action_server_url: st
 
     from bot.action_connections import KeptAliveEndpointConfig
     from bot.rasa_server import speed_up_turns
+    from bot.settings import load_settings
+    from bot.tracker_store import endpoints
 
     speed_up_turns()  # as the server does: the model tests exercise what is served
     os.chdir(ROOT)  # SpacyNLP loads build/spacy relative to the project root
-    # As bot run calls the action server: kept-alive connections, and the
-    # domain sent only to the actions marked send_domain.
-    action_endpoint = KeptAliveEndpointConfig(action_server_url, enable_selective_domain=True)
+    # As bot run calls the action server: its endpoint's options (the domain sent
+    # only to the actions marked send_domain), over kept-alive connections.
+    served = {**endpoints(load_settings({}))["action_endpoint"], "url": action_server_url}
+    action_endpoint = KeptAliveEndpointConfig(**served)
     yield Agent.load(str(trained_model()), action_endpoint=action_endpoint)
     event_loop_for_model.run_until_complete(action_endpoint.close())

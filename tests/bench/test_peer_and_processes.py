@@ -43,18 +43,33 @@ def test_a_process_listens_once_its_socket_is_bound(tmp_path):
 
 
 def test_two_processes_with_one_command_line_are_counted_apart(tmp_path):
-    busy = "import time; end = time.time() + 0.6\nwhile time.time() < end: pass\ntime.sleep(30)"
-    parent = (
-        "import subprocess, sys, time\n"
-        f"children = [subprocess.Popen([sys.executable, '-c', {busy!r}]) for _ in range(2)]\n"
+    # Each child spins until it has used 0.3 s of CPU itself, however busy the
+    # machine is, then leaves a file named by its pid and idles.
+    busy = (
+        "import os, sys, time\n"
+        "while time.process_time() < 0.3: pass\n"
+        "open(os.path.join(sys.argv[1], str(os.getpid())), 'w').close()\n"
         "time.sleep(30)"
     )
-    running = spawn("parent", [sys.executable, "-c", parent], tmp_path / "log", {}, tmp_path)
+    parent = (
+        "import subprocess, sys, time\n"
+        f"children = [subprocess.Popen([sys.executable, '-c', {busy!r}, sys.argv[1]])"
+        " for _ in range(2)]\n"
+        "time.sleep(30)"
+    )
+    done = tmp_path / "done"
+    done.mkdir()
+    command = [sys.executable, "-c", parent, str(done)]
+    running = spawn("parent", command, tmp_path / "log", {}, tmp_path)
     try:
-        time.sleep(2.0)
+        deadline = time.monotonic() + 60
+        while len(list(done.iterdir())) < 2:
+            assert time.monotonic() < deadline, "the children never finished their work"
+            time.sleep(0.05)
         processes = cpu_seconds_by_process(running)
     finally:
         stop(running)
-    children = [seconds for command, seconds in processes.values() if "time.sleep(30)" in command]
-    children = [seconds for seconds in children if seconds >= 0.4]
-    assert len(children) == 2
+    children = {int(path.name) for path in done.iterdir()}
+    assert len({processes[pid][0] for pid in children}) == 1  # one command line
+    # Clock ticks round down: 0.3 s of CPU reads at least 0.29 s.
+    assert all(processes[pid][1] >= 0.29 for pid in children)

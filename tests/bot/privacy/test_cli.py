@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
 from bot.leads.store import create_engine_for, upgrade_database
-from tests.bot.privacy.test_erasure import ADA, NOW, store_lead
+from tests.bot.privacy.test_erasure import ADA, GRACE, NOW, store_lead
 
 
 @pytest.fixture
@@ -33,8 +34,21 @@ def test_forget_prints_what_it_deleted(environment, capsys):
     assert capsys.readouterr().out.startswith("deleted: 0 lead(s)")
 
 
-def test_purge_keeps_a_recent_lead(environment, capsys):
-    assert main(["leads", "purge", "--days", "1"]) == 0
+def test_purge_deletes_by_the_real_clock(tmp_path, monkeypatch, capsys):
+    # The command reads the real clock, so the leads are dated by it too.
+    url = f"sqlite:///{tmp_path / 'leads.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("TRACKER_STORE_URL", f"sqlite:///{tmp_path / 'tracker.db'}")
+    monkeypatch.setenv("LEAD_SPOOL_PATH", str(tmp_path / "spool.jsonl"))
+    engine = create_engine_for(url)
+    upgrade_database(engine)
+    now = datetime.now(timezone.utc)
+    store_lead(engine, "ada-1", ADA, "Ada Lovelace", now - timedelta(hours=1))
+    store_lead(engine, "grace-1", GRACE, "Grace Hopper", now - timedelta(days=3))
+    engine.dispose()
+    assert main(["leads", "purge", "--days", "2"]) == 0
+    assert "deleted: 1 lead(s)" in capsys.readouterr().out
+    assert main(["leads", "purge", "--days", "2"]) == 0
     assert "deleted: 0 lead(s)" in capsys.readouterr().out
 
 

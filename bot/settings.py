@@ -18,6 +18,8 @@ DEFAULT_TRACKER_STORE_URL = "sqlite:///var/tracker.db"
 DEFAULT_LEAD_SPOOL_PATH = Path("var/lead-spool.jsonl")
 DEFAULT_EVENT_BROKER_QUEUE = "rasa_events"
 DEFAULT_SITE_ORIGINS = ("http://localhost:8000", "http://127.0.0.1:8000")
+# A chat session secret shorter than this is refused (32 characters: 192 bits of base64).
+MIN_CHAT_SESSION_SECRET_CHARS = 32
 
 
 class SettingsError(ValueError):
@@ -104,6 +106,9 @@ class Settings:
     site_origins: tuple[str, ...] = DEFAULT_SITE_ORIGINS
     # The Rasa server as the visitor's browser reaches it (the widget's serverUrl).
     chat_server_url: str = "http://localhost:5005"
+    # Signs the chat channels' session tokens; every Rasa process must share it.
+    # None: each Rasa process makes one up at start (sessions end with the process).
+    chat_session_secret: str | None = None
     rasa_port: int = 5005
     actions_port: int = 5055
     # Where the action server listens: this machine only unless told (a container: 0.0.0.0).
@@ -210,6 +215,17 @@ def _origins(env: Mapping[str, str], name: str) -> tuple[str, ...]:
             )
         origins.append(origin)
     return tuple(origins)
+
+
+def _chat_session_secret(env: Mapping[str, str]) -> str | None:
+    secret = _text(env, "CHAT_SESSION_SECRET")
+    if secret is not None and len(secret) < MIN_CHAT_SESSION_SECRET_CHARS:
+        raise SettingsError(
+            f"CHAT_SESSION_SECRET must be at least {MIN_CHAT_SESSION_SECRET_CHARS} characters,"
+            f" got {len(secret)}; make one with"
+            " python -c 'import secrets; print(secrets.token_urlsafe())'"
+        )
+    return secret
 
 
 def _webhook(env: Mapping[str, str]) -> WebhookSettings | None:
@@ -319,6 +335,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         web_port=_port(env, "WEB_PORT", 8000),
         site_origins=_origins(env, "SITE_ORIGINS") or DEFAULT_SITE_ORIGINS,
         chat_server_url=_url(env, "CHAT_SERVER_URL", ("http", "https")) or "http://localhost:5005",
+        chat_session_secret=_chat_session_secret(env),
         rasa_port=_port(env, "RASA_PORT", 5005),
         actions_port=_port(env, "ACTIONS_PORT", 5055),
         actions_host=_actions_host(env),

@@ -60,6 +60,18 @@ def test_input_limits_are_configured_by_environment():
     assert load_settings(env).input_limits == InputLimits(500, 2048, 0, 600, 1)
 
 
+def test_chat_session_secret_is_read_and_unset_by_default():
+    assert load_settings({}).chat_session_secret is None
+    secret = "s" * 32
+    assert load_settings({"CHAT_SESSION_SECRET": secret}).chat_session_secret == secret
+
+
+def test_a_short_chat_session_secret_is_refused_without_echoing_it():
+    with pytest.raises(SettingsError) as refused:
+        load_settings({"CHAT_SESSION_SECRET": "hunter2-is-too-short"})
+    assert "hunter2" not in str(refused.value)
+
+
 @pytest.mark.parametrize(
     ("env", "message"),
     [
@@ -79,6 +91,7 @@ def test_input_limits_are_configured_by_environment():
         ({"RATE_LIMIT_PER_IP": "-1"}, "RATE_LIMIT_PER_IP must be at least 0"),
         ({"ACTIONS_HOST": "0.0.0.0"}, "set ACTION_SERVER_TOKEN too"),
         ({"RASA_WORKERS": "2"}, "RASA_WORKERS above 1 needs LOCK_STORE_URL"),
+        ({"CHAT_SESSION_SECRET": "short"}, "CHAT_SESSION_SECRET must be at least 32 characters"),
         (
             {"RASA_WORKERS": "2", "LOCK_STORE_URL": "redis://r", "TRACKER_STORE_URL": "memory"},
             "RASA_WORKERS above 1 needs a database TRACKER_STORE_URL",

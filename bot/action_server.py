@@ -122,8 +122,10 @@ def serve(argv: list[str]) -> None:
     from rasa_sdk.constants import APPLICATION_ROOT_LOGGER_NAME
     from rasa_sdk.endpoint import create_argument_parser
 
+    from bot import http_framing
     from bot.settings import load_settings
 
+    http_framing.install()
     args = create_argument_parser().parse_args(argv)
     settings = load_settings()
     utils.configure_colored_logging(args.loglevel)

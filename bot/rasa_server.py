@@ -236,8 +236,10 @@ def serve_with_fixes() -> None:
     from bot.action_connections import keep_action_connections_alive
     from bot.action_schema import use_compiled_action_schema
     from bot.channels.rest import limit_request_bodies
+    from bot.http_framing import install as refuse_unclear_framing
     from bot.tracker_store_health import fail_instead_of_falling_back
 
+    refuse_unclear_framing()
     limit_request_bodies()
     fail_instead_of_falling_back()
     speed_up_turns()

@@ -6,7 +6,7 @@ import logging
 import secrets
 from dataclasses import replace
 
-from bot import log_redaction
+from bot import http_framing, log_redaction
 from bot.settings import Settings, SettingsError
 from bot.web.app import create_app
 
@@ -44,6 +44,7 @@ def serve(settings: Settings) -> None:
     """
     settings = with_api_token(settings)
     log_redaction.install(settings.default_phone_region)
+    http_framing.install()
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

@@ -1,0 +1,260 @@
+"""Refuses HTTP/1.1 requests whose framing is unclear, before any body is read.
+
+Sanic 21.12.2 (Rasa 3.6's pin) takes a request's body length with
+``int(headers["content-length"])`` in ``Http.http1_request_header``. So
+``Content-Length: -1`` is a length that ``Http.read`` never counts down to zero:
+the server spins at 100 % CPU and answers no one again, from one request of
+70 bytes. ``int`` also reads ``6_4``, ``+64``, `` 64`` and Arabic-Indic digits
+as 64 (where a proxy in front may read another length: request smuggling), and
+fails with a 500 and a logged traceback on ``64, 64`` or ``0x40``. A
+Transfer-Encoding other than ``chunked`` (``Chunked``, ``gzip, chunked``) is
+read as if absent, and with no Content-Length that is a ``KeyError``: 500.
+A request line Sanic cannot parse into a URL fails twice (Sanic makes up a
+request with the same URL to answer it), and the connection closes unanswered
+with two tracebacks in the log.
+
+The guard, in every Sanic server of the product (the Rasa server, the action
+server and the web app, each its own process), answers 400 with a JSON reason
+and closes the connection (its framing is unknown) when a request head has
+
+- a line not ended by CRLF, or a control character (NUL included);
+- a header name that is not an RFC 9110 token, or a header line with no colon;
+- a Content-Length that is not 1 to :data:`MAX_LENGTH_DIGITS` ASCII digits,
+  or more than one Content-Length header;
+- a Transfer-Encoding other than exactly one ``chunked``, one on an HTTP/1.0
+  request, or one together with a Content-Length.
+
+A request whose head Sanic itself refuses (an unparsable request line, a head
+over the size limit, a URL it cannot parse) is answered the same way, instead
+of running the app's middleware and error handler on a made-up request.
+
+The replacement, as data for the package of run-time patches: :data:`TARGET`
+is replaced by a subclass of Sanic's ``Http`` relying on :data:`CONTRACT`;
+:func:`install` checks the installed Sanic is 21.12 first, :func:`uninstall`
+undoes it; ``tests/server/test_http_framing.py`` is its test against each
+server, ``tests/bot/test_http_framing.py`` that of the pure check below.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from http import HTTPStatus
+
+import sanic
+from sanic.exceptions import SanicException
+from sanic.http import Http
+from sanic.server.protocols import http_protocol
+
+logger = logging.getLogger(__name__)
+
+SUPPORTED_SANIC = "21.12."
+TARGET = "sanic.server.protocols.http_protocol.Http"
+CONTRACT = (
+    "HttpProtocol._setup_connection makes each connection's Http(protocol) by the module "
+    "name Http; Http.http1_request_header waits for the head in protocol.recv_buffer up to "
+    "its CRLFCRLF (at most Http.HEADER_MAX_SIZE bytes) and takes the body's framing from "
+    "Content-Length and Transfer-Encoding as parsed there; an exception it raises reaches "
+    "Http.error_response with self.request still None."
+)
+# Up to 10**18 - 1 bytes: int() stays cheap and the app's REQUEST_MAX_SIZE answers 413.
+MAX_LENGTH_DIGITS = 18
+LINE_END_PROBLEM = "every line of the request head must end with CRLF"
+UNPARSABLE_HEAD = "the request line could not be parsed: send METHOD /path HTTP/1.1"
+
+_CONTROL = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
+_CONTROL_OR_TAB = re.compile(rb"[\x00-\x1f\x7f]")
+_TOKEN = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_DIGITS = re.compile(rb"[0-9]{1,%d}" % MAX_LENGTH_DIGITS)
+# A LF without its CR, or a CR followed by anything but LF.
+_BARE_LINE_END = re.compile(rb"(?<!\r)\n|\r(?=[^\n])")
+_OPTIONAL_WHITESPACE = b" \t"
+
+
+class FramingError(ValueError):
+    """A request head whose framing the guard refuses; the message says why."""
+
+
+class UnsupportedSanicError(RuntimeError):
+    """The installed Sanic is not the one whose internals the guard relies on."""
+
+
+def framing_problem(head: bytes) -> str | None:
+    """Why a request head must be refused, or None if it may be served.
+
+    Args:
+        head: the request line and the header lines, joined by CRLF, without the
+            CRLFCRLF that ends the head.
+
+    Returns:
+        A short reason for the client, or None.
+    """
+    if _BARE_LINE_END.search(head) or head.endswith(b"\r"):
+        return LINE_END_PROBLEM
+    request_line, *header_lines = head.split(b"\r\n")
+    if _CONTROL_OR_TAB.search(request_line):
+        return "the request line holds a control character"
+    fields: dict[bytes, list[bytes]] = {}
+    for line in header_lines:
+        name, colon, value = line.partition(b":")
+        if not colon or not _TOKEN.fullmatch(name):
+            return "each header line must be a name (a token), a colon and a value"
+        if _CONTROL.search(value):
+            return "a header value holds a control character"
+        fields.setdefault(name.lower(), []).append(value)
+    return _length_problem(request_line, fields)
+
+
+def _length_problem(request_line: bytes, fields: dict[bytes, list[bytes]]) -> str | None:
+    lengths = fields.get(b"content-length", [])
+    encodings = fields.get(b"transfer-encoding", [])
+    if len(lengths) > 1:
+        return "send one Content-Length header"
+    if lengths and not _DIGITS.fullmatch(lengths[0].strip(_OPTIONAL_WHITESPACE)):
+        return f"Content-Length must be 1 to {MAX_LENGTH_DIGITS} ASCII digits"
+    if not encodings:
+        return None
+    if lengths:
+        return "send Content-Length or Transfer-Encoding, not both"
+    # Sanic compares the value, stripped on the left only, with "chunked".
+    if len(encodings) > 1 or encodings[0].lstrip(_OPTIONAL_WHITESPACE) != b"chunked":
+        return "the only Transfer-Encoding accepted is one 'chunked'"
+    if request_line.endswith(b" HTTP/1.0"):
+        return "HTTP/1.0 has no Transfer-Encoding"
+    return None
+
+
+def incomplete_head_problem(received: bytes | bytearray, start: int = 0) -> str | None:
+    """Why the start of a head, still without its CRLFCRLF, must be refused already.
+
+    A client ending lines with LF alone would otherwise wait for a CRLFCRLF
+    that never comes.
+
+    Args:
+        received: the bytes of the head received so far.
+        start: where to look from (what comes before was checked already).
+
+    Returns:
+        A short reason for the client, or None.
+    """
+    if _BARE_LINE_END.search(received, start):
+        return LINE_END_PROBLEM
+    return None
+
+
+def error_response_bytes(status: int, message: str) -> bytes:
+    """A whole HTTP/1.1 response: ``status``, ``{"error": {"code", "message"}}``, close."""
+    phrase = HTTPStatus(status).phrase
+    code = phrase.lower().replace(" ", "_").replace("-", "_").replace("'", "")
+    body = json.dumps({"error": {"code": code, "message": message}}).encode()
+    head = (
+        f"HTTP/1.1 {status} {phrase}\r\n"
+        "content-type: application/json\r\n"
+        f"content-length: {len(body)}\r\n"
+        "cache-control: no-store\r\n"
+        "x-content-type-options: nosniff\r\n"
+        "connection: close\r\n\r\n"
+    )
+    return head.encode("ascii") + body
+
+
+def refusal(exception: Exception) -> tuple[int, str]:
+    """The status and reason answering ``exception``, raised before a request was parsed.
+
+    Sanic's own 400 says only "Bad Request"; an exception not Sanic's is a URL
+    that ``httptools`` could not parse, which Sanic would answer with a 500.
+    """
+    if isinstance(exception, FramingError):
+        return 400, str(exception)
+    status = exception.status_code if isinstance(exception, SanicException) else None
+    if not status or status == 400:
+        return 400, UNPARSABLE_HEAD
+    return int(status), str(exception) or HTTPStatus(status).phrase
+
+
+class FramingGuardedHttp(Http):
+    """Sanic's ``Http``, checking each request head before Sanic parses it."""
+
+    __slots__ = ()
+
+    async def http1_request_header(self) -> None:
+        """Sanic's, once the head is received and its framing is clear.
+
+        Raises:
+            FramingError: the head's framing is refused (see the module).
+        """
+        problem = await self._receive_head()
+        if problem is not None:
+            raise FramingError(problem)
+        await super().http1_request_header()
+
+    async def _receive_head(self) -> str | None:
+        """Waits for the head's CRLFCRLF as Sanic does; says why it is refused, if it is.
+
+        Returns early with nothing when the head outgrows ``HEADER_MAX_SIZE``:
+        Sanic answers that (413).
+        """
+        buffer = self.recv_buffer
+        checked = 0
+        while True:
+            end = buffer.find(b"\r\n\r\n")
+            if end != -1:
+                return framing_problem(bytes(buffer[:end]))
+            if len(buffer) - 3 >= self.HEADER_MAX_SIZE:
+                return None
+            problem = incomplete_head_problem(buffer, checked)
+            if problem is not None:
+                return problem
+            checked = max(0, len(buffer) - 1)
+            await self._receive_more()
+
+    async def error_response(self, exception: Exception) -> None:
+        """Sanic's once a request was parsed; before that, the guard's own answer."""
+        if self.request is not None:
+            await super().error_response(exception)
+            return
+        status, message = refusal(exception)
+        logger.info("Refused a request head (%s): %s", status, message)
+        self.keep_alive = False
+        await self._send(error_response_bytes(status, message))
+
+
+def check_sanic_version(version: str) -> None:
+    """Accepts Sanic ``version`` if it is 21.12.x, whose internals :data:`CONTRACT` names.
+
+    Raises:
+        UnsupportedSanicError: any other version.
+    """
+    if not version.startswith(SUPPORTED_SANIC):
+        raise UnsupportedSanicError(
+            f"bot.http_framing replaces {TARGET} of Sanic {SUPPORTED_SANIC}x, but Sanic "
+            f"{version} is installed: check its contract ({CONTRACT}) against that version "
+            "and update the guard, or drop it if that Sanic checks framing itself"
+        )
+
+
+def install() -> None:
+    """Makes every Sanic server of this process check request framing (idempotent).
+
+    Raises:
+        UnsupportedSanicError: the installed Sanic is not 21.12, or something else
+            replaced its ``Http`` already.
+    """
+    if installed():
+        return
+    check_sanic_version(sanic.__version__)
+    if http_protocol.Http is not Http:
+        raise UnsupportedSanicError(f"{TARGET} was replaced already, by {http_protocol.Http!r}")
+    http_protocol.Http = FramingGuardedHttp  # type: ignore[misc]
+
+
+def uninstall() -> None:
+    """Gives Sanic its own ``Http`` back (for tests); nothing when not installed."""
+    if installed():
+        http_protocol.Http = Http  # type: ignore[misc]
+
+
+def installed() -> bool:
+    """Whether this process's Sanic servers check request framing."""
+    return http_protocol.Http is FramingGuardedHttp

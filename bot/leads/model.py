@@ -57,7 +57,12 @@ class LeadSubmission:
 
 @dataclass(frozen=True)
 class StoredLead:
-    """A lead as the store holds it: the submission plus the sales team's state."""
+    """A lead as the store holds it: the submission plus the sales team's state.
+
+    ``possible_duplicate_of`` is the id of an earlier lead with the same email
+    from another conversation, stored shortly before this one: sales decide
+    whether it is the same request.
+    """
 
     id: int
     submission: LeadSubmission
@@ -66,6 +71,7 @@ class StoredLead:
     version: int
     created_at: datetime
     updated_at: datetime
+    possible_duplicate_of: int | None = None
 
 
 @dataclass(frozen=True)

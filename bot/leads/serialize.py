@@ -100,6 +100,7 @@ def lead_to_dict(lead: StoredLead, *, include_transcript: bool = True) -> dict[s
             "given_at": iso_time(submission.consent_given_at),
         },
         "page_url": submission.page_url,
+        "possible_duplicate_of": lead.possible_duplicate_of,
     }
     if include_transcript:
         data["transcript"] = [turn_to_dict(turn) for turn in submission.transcript]

@@ -77,6 +77,42 @@ async def test_submitting_the_same_run_again_keeps_one_lead(make_tracker, domain
     assert len(LeadRepository(create_engine_for(store_url)).list()) == 1
 
 
+async def test_another_visitor_with_the_same_email_hears_nothing_of_the_first_lead(
+    make_tracker, domain, store_url
+):
+    first = make_tracker(slots=COMPLETE, sender_id="visitor-1")
+    await ActionSubmitLead().run(CollectingDispatcher(), first, domain)
+    someone_else = make_tracker(
+        slots={**COMPLETE, "name": "Mallory", "lead_request_id": "run-9"}, sender_id="visitor-2"
+    )
+
+    dispatcher = CollectingDispatcher()
+    await ActionSubmitLead().run(dispatcher, someone_else, domain)
+
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_lead_submitted"
+    assert message["visitor_name"] == "Mallory"
+    second, stored_first = LeadRepository(create_engine_for(store_url)).list()
+    assert stored_first.submission.name == "<b>Jane</b>"
+    assert stored_first.version == 1
+    assert second.possible_duplicate_of == stored_first.id
+
+
+async def test_the_same_visitor_confirming_a_new_run_hears_their_request_was_updated(
+    make_tracker, domain, store_url
+):
+    await ActionSubmitLead().run(CollectingDispatcher(), make_tracker(slots=COMPLETE), domain)
+    again = make_tracker(slots={**COMPLETE, "team_size": 5, "lead_request_id": "run-2"})
+
+    dispatcher = CollectingDispatcher()
+    await ActionSubmitLead().run(dispatcher, again, domain)
+
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_lead_resubmitted"
+    [lead] = LeadRepository(create_engine_for(store_url)).list()
+    assert lead.submission.team_size == 5
+
+
 async def test_a_lead_confirmed_while_the_store_is_away_is_kept_and_confirmed(
     make_tracker, domain, monkeypatch, tmp_path, fresh_settings
 ):

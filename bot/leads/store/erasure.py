@@ -6,7 +6,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.sql import Select
 
@@ -57,7 +57,8 @@ def leads_of_email(engine: Engine, email: str) -> list[LeadReference]:
 def delete_leads(
     engine: Engine, lead_ids: Collection[int], *, dry_run: bool = False
 ) -> DeletedLeads:
-    """Deletes these leads with their request keys, deliveries and delivery attempts.
+    """Deletes these leads with their request keys, deliveries and delivery attempts,
+    and empties the links of other leads to them.
 
     Args:
         engine: the lead store.
@@ -75,7 +76,13 @@ def delete_leads(
         delivery_count = connection.execute(
             select(func.count()).select_from(deliveries).where(deliveries.c.lead_id.in_(ids))
         ).scalar_one()
-        # Request keys, deliveries and attempts go with their lead (ON DELETE CASCADE).
+        # Request keys, deliveries and attempts go with their lead (ON DELETE CASCADE);
+        # links to a deleted lead are emptied (possible_duplicate_of is no foreign key).
+        connection.execute(
+            update(leads)
+            .where(leads.c.possible_duplicate_of.in_(ids))
+            .values(possible_duplicate_of=None)
+        )
         deleted = connection.execute(delete(leads).where(leads.c.id.in_(ids))).rowcount
         if dry_run:
             transaction.rollback()

@@ -142,6 +142,7 @@ def lead_from_row(row: Row) -> StoredLead:
         version=row.version,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        possible_duplicate_of=row.possible_duplicate_of,
     )
 
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import Select
@@ -50,7 +50,9 @@ class LeadRepository:
         channels: the delivery channels; every stored change of a lead enqueues
             one delivery per channel.
         update_window: how long after its last change a lead absorbs a new
-            submission of the same conversation or email instead of a new lead.
+            submission of the same conversation instead of a new lead; a new
+            lead with the email of a lead changed as recently is linked to it
+            as a possible duplicate.
         clock: the current time, timezone-aware UTC.
     """
 
@@ -76,9 +78,12 @@ class LeadRepository:
 
         The lead already holding ``submission.request_key`` is revised (or left
         unchanged when its content is the same); else the lead of the same
-        conversation or email changed within the update window is; else a new
-        lead is created. Text is stored verbatim except NUL characters and lone
-        surrogates, which no database holds.
+        conversation changed within the update window is; else a new lead is
+        created. Another conversation never changes a lead: a new lead with the
+        email of a lead changed within the window is linked to it (or to the
+        lead that one duplicates) as ``possible_duplicate_of``. Text is stored
+        verbatim except NUL characters and lone surrogates, which no database
+        holds.
 
         Raises:
             LeadStoreError: the database failed; nothing was stored.
@@ -98,7 +103,7 @@ class LeadRepository:
             lead = self._holding_key(connection, submission.request_key)
             if lead is not None:
                 return self._revise(connection, lead, submission, now)
-            lead = self._recent_match(connection, submission, now)
+            lead = self._recent_lead_of_conversation(connection, submission, now)
             if lead is None:
                 return self._create(connection, submission, now)
             self._add_request_key(connection, submission.request_key, lead.id, now)
@@ -113,22 +118,38 @@ class LeadRepository:
         ).one_or_none()
         return lead_from_row(row) if row is not None else None
 
-    def _recent_match(
+    def _recent_lead_of_conversation(
         self, connection: Connection, submission: LeadSubmission, now: datetime
     ) -> StoredLead | None:
         row = connection.execute(
             select(leads)
             .where(
-                or_(
-                    leads.c.conversation_id == submission.conversation_id,
-                    leads.c.email_key == email_key(submission.email),
-                ),
+                leads.c.conversation_id == submission.conversation_id,
                 leads.c.updated_at >= now - self._update_window,
             )
             .order_by(leads.c.updated_at.desc(), leads.c.id.desc())
             .limit(1)
         ).one_or_none()
         return lead_from_row(row) if row is not None else None
+
+    def _duplicated_lead(
+        self, connection: Connection, submission: LeadSubmission, now: datetime
+    ) -> int | None:
+        """The lead a new one of another conversation may duplicate: the latest
+        with its email changed within the window, or the lead that one duplicates."""
+        row = connection.execute(
+            select(leads.c.id, leads.c.possible_duplicate_of)
+            .where(
+                leads.c.email_key == email_key(submission.email),
+                leads.c.conversation_id != submission.conversation_id,
+                leads.c.updated_at >= now - self._update_window,
+            )
+            .order_by(leads.c.updated_at.desc(), leads.c.id.desc())
+            .limit(1)
+        ).one_or_none()
+        if row is None:
+            return None
+        return int(row.possible_duplicate_of or row.id)
 
     @staticmethod
     def _add_request_key(
@@ -143,6 +164,7 @@ class LeadRepository:
     def _create(
         self, connection: Connection, submission: LeadSubmission, now: datetime
     ) -> SubmitOutcome:
+        duplicate_of = self._duplicated_lead(connection, submission, now)
         result = connection.execute(
             insert(leads).values(
                 **submission_values(submission),
@@ -151,11 +173,12 @@ class LeadRepository:
                 version=1,
                 created_at=now,
                 updated_at=now,
+                possible_duplicate_of=duplicate_of,
             )
         )
         lead_id = int(result.inserted_primary_key[0])
         self._add_request_key(connection, submission.request_key, lead_id, now)
-        lead = StoredLead(lead_id, submission, LeadStatus.NEW, "", 1, now, now)
+        lead = StoredLead(lead_id, submission, LeadStatus.NEW, "", 1, now, now, duplicate_of)
         delivery_ids = self._enqueue(connection, lead, "lead.created", now)
         return SubmitOutcome(lead_id, "created", 1, delivery_ids)
 

@@ -108,6 +108,11 @@ leads = Table(
     Column("version", Integer, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+    # The id of an earlier lead of the same email from another conversation
+    # (migration 0002). A plain column, not a foreign key: SQLite can add a
+    # constraint only by copying the table, which would cascade the copy's
+    # deletion to every delivery. erasure.delete_leads empties links it breaks.
+    Column("possible_duplicate_of", Integer, nullable=True, index=True),
     CheckConstraint(_one_of("status", LEAD_STATUSES), name="status"),
     CheckConstraint("version >= 1", name="version"),
     Index(None, "created_at"),

@@ -54,4 +54,5 @@ stored_leads = st.builds(
     version=st.integers(min_value=1, max_value=1000),
     created_at=moments,
     updated_at=moments,
+    possible_duplicate_of=st.none() | st.integers(min_value=1, max_value=2**31 - 1),
 )

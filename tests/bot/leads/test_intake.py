@@ -84,6 +84,26 @@ async def test_a_lead_confirmed_while_the_database_is_away_lands_once_when_it_re
     ]
 
 
+async def test_a_kept_lead_with_the_email_of_another_conversations_lead_is_linked_to_it(
+    database_url: str, tmp_path: Path
+) -> None:
+    relay_port = free_port()
+    lead_intake = intake(through(database_url, relay_port), tmp_path / "spool.jsonl")
+    async with tcp_relay(relay_port, POSTGRES_PORT):
+        assert (await lead_intake.submit(default_submission())).action == "created"
+    someone_else = default_submission(
+        conversation_id="conversation-2", request_key="request-2", name="Mallory"
+    )
+    assert (await lead_intake.submit(someone_else)).action == "kept"
+    async with tcp_relay(relay_port, POSTGRES_PORT):
+        assert (await lead_intake.retry_kept()).stored == 1
+
+    second, first = stored_leads(database_url)  # newest first
+    assert (first.submission, first.version) == (default_submission(), 1)
+    assert second.submission == someone_else
+    assert second.possible_duplicate_of == first.id
+
+
 async def test_kept_leads_reach_the_store_before_a_newer_one(
     database_url: str, tmp_path: Path
 ) -> None:

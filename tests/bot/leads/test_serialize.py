@@ -60,6 +60,7 @@ def test_lead_to_dict_lays_out_every_field(make_submission: MakeSubmission) -> N
             "given_at": "2024-05-02T09:59:00+00:00",
         },
         "page_url": "https://agency.example/hire?utm_source=ads",
+        "possible_duplicate_of": None,
         "transcript": [
             {
                 "speaker": "visitor",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from fnmatch import fnmatch
 from pathlib import Path
 
@@ -13,14 +14,19 @@ import tomli
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import insert, inspect
 from sqlalchemy.engine import Engine
 
-from bot.leads.store import LeadStoreError, create_engine_for, upgrade_database
+from bot.leads.model import LeadSubmission
+from bot.leads.store import LeadRepository, LeadStoreError, create_engine_for, upgrade_database
+from bot.leads.store.engine import for_writing
 from bot.leads.store.migrate import MIGRATIONS, VERSION_TABLE, alembic_config
-from bot.leads.store.tables import metadata
-from tests.bot.leads.conftest import STORE_TABLES
+from bot.leads.store.records import submission_values
+from bot.leads.store.tables import deliveries, leads, metadata
+from tests.bot.leads.conftest import START, STORE_TABLES
 from tests.conftest import ROOT, free_port
+
+HEAD = "0002"
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -52,7 +58,7 @@ def test_upgrading_an_up_to_date_database_changes_nothing(engine: Engine) -> Non
     upgrade_database(engine)
     upgrade_database(engine)
 
-    assert current_revision(engine) == "0001"
+    assert current_revision(engine) == HEAD
     assert set(inspect(engine).get_table_names()) == {*STORE_TABLES, VERSION_TABLE}
 
 
@@ -74,7 +80,7 @@ def test_concurrent_upgrades_of_a_new_database_all_succeed(fresh_database_url: s
         thread.join(timeout=60)
 
     assert errors == []
-    assert current_revision(engine) == "0001"
+    assert current_revision(engine) == HEAD
     engine.dispose()
 
 
@@ -100,7 +106,7 @@ def test_processes_upgrading_a_new_database_at_once_all_succeed(fresh_database_u
 
     assert [process.returncode for process in processes] == [0] * 4, failures
     engine = create_engine_for(fresh_database_url)
-    assert current_revision(engine) == "0001"
+    assert current_revision(engine) == HEAD
     engine.dispose()
 
 
@@ -110,7 +116,48 @@ def test_the_downgrade_removes_every_table(scratch_engine: Engine) -> None:
 
     assert set(inspect(scratch_engine).get_table_names()) <= {VERSION_TABLE}
     upgrade_database(scratch_engine)
-    assert current_revision(scratch_engine) == "0001"
+    assert current_revision(scratch_engine) == HEAD
+
+
+def test_upgrading_from_0001_keeps_every_lead_and_delivery(
+    fresh_database_url: str, make_submission: Callable[..., LeadSubmission]
+) -> None:
+    engine = create_engine_for(fresh_database_url)
+    with for_writing(engine).begin() as connection:
+        command.upgrade(alembic_config(connection), "0001")
+        # only the columns 0001 has: no possible_duplicate_of yet
+        connection.execute(
+            insert(leads).values(
+                **submission_values(make_submission()),
+                status="new",
+                notes="",
+                version=1,
+                created_at=START,
+                updated_at=START,
+            )
+        )
+        connection.execute(
+            insert(deliveries).values(
+                lead_id=1,
+                channel="webhook",
+                event="lead.created",
+                idempotency_key="lead-1-v1-webhook",
+                payload={},
+                status="pending",
+                attempts=0,
+                next_attempt_at=START,
+                created_at=START,
+            )
+        )
+
+    upgrade_database(engine)
+
+    repository = LeadRepository(engine)
+    lead = repository.get(1)
+    assert (lead.submission, lead.possible_duplicate_of) == (make_submission(), None)
+    assert len(repository.deliveries(1)) == 1
+    assert current_revision(engine) == HEAD
+    engine.dispose()
 
 
 def test_upgrading_an_unreachable_database_raises_lead_store_error() -> None:
@@ -155,5 +202,5 @@ def test_alembic_run_by_hand_migrates_the_configured_database(
     command.upgrade(alembic_config(), "head")  # no connection handed over: env.py opens one
 
     engine = create_engine_for(database_url)
-    assert current_revision(engine) == "0001"
+    assert current_revision(engine) == HEAD
     engine.dispose()

@@ -1,4 +1,5 @@
-"""LeadRepository.submit on SQLite and PostgreSQL: create, repeat, update, windows, races."""
+"""LeadRepository.submit on SQLite and PostgreSQL: create, repeat, update, windows, duplicates,
+races."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlalchemy.engine import Engine
 from bot.leads.model import LeadStatus, LeadSubmission, TranscriptTurn
 from bot.leads.serialize import lead_to_dict
 from bot.leads.store import LeadRepository
+from bot.leads.store.erasure import delete_leads
 from bot.leads.store.tables import deliveries, lead_request_keys, leads
 from tests.bot.leads.conftest import START, Clock
 
@@ -168,20 +170,96 @@ def test_an_injected_update_window_replaces_the_default(
     assert outcome.action == "created"
 
 
-def test_the_same_email_in_another_case_within_the_window_updates_the_lead(
+def test_another_conversation_with_the_same_email_gets_a_new_lead_linked_to_the_first(
     engine: Engine, clock: Clock, make_submission: MakeSubmission
 ) -> None:
     repository = LeadRepository(engine, channels=("webhook",), clock=clock)
     first = repository.submit(make_submission(email="Ada@Example.com"))
     clock.advance(minutes=10)
-    from_another_tab = make_submission(
-        conversation_id="conversation-2", request_key="request-9", email="ADA@EXAMPLE.COM"
+    from_someone_else = make_submission(
+        conversation_id="conversation-2",
+        request_key="request-9",
+        email="ADA@EXAMPLE.COM",
+        name="Mallory",
+        transcript=(TranscriptTurn("visitor", "ADA@EXAMPLE.COM", clock.now),),
     )
 
-    outcome = repository.submit(from_another_tab)
+    outcome = repository.submit(from_someone_else)
 
-    assert (outcome.lead_id, outcome.action) == (first.lead_id, "updated")
-    assert repository.get(first.lead_id).submission == from_another_tab
+    assert outcome.action == "created"
+    assert outcome.lead_id != first.lead_id
+    untouched = repository.get(first.lead_id)
+    assert untouched.submission == make_submission(email="Ada@Example.com")
+    assert (untouched.version, untouched.updated_at, untouched.possible_duplicate_of) == (
+        1,
+        START,
+        None,
+    )
+    second = repository.get(outcome.lead_id)
+    assert second.submission == from_someone_else
+    assert second.possible_duplicate_of == first.lead_id
+    [delivery] = repository.deliveries(outcome.lead_id)
+    assert (delivery.event, delivery.payload["possible_duplicate_of"]) == (
+        "lead.created",
+        first.lead_id,
+    )
+    assert [d.event for d in repository.deliveries(first.lead_id)] == ["lead.created"]
+
+
+def test_a_possible_duplicate_links_to_the_lead_its_match_duplicates(
+    engine: Engine, clock: Clock, make_submission: MakeSubmission
+) -> None:
+    repository = LeadRepository(engine, clock=clock)
+    original = repository.submit(make_submission())
+    clock.advance(minutes=20)
+    second = repository.submit(
+        make_submission(conversation_id="conversation-2", request_key="request-2")
+    )
+    clock.advance(minutes=20)  # 40 minutes after the original, 20 after the second
+
+    third = repository.submit(
+        make_submission(conversation_id="conversation-3", request_key="request-3")
+    )
+
+    assert repository.get(second.lead_id).possible_duplicate_of == original.lead_id
+    assert repository.get(third.lead_id).possible_duplicate_of == original.lead_id
+    assert rows_in(engine, leads) == 3
+
+
+def test_the_same_conversation_revises_its_lead_and_keeps_its_link(
+    engine: Engine, clock: Clock, make_submission: MakeSubmission
+) -> None:
+    repository = LeadRepository(engine, clock=clock)
+    first = repository.submit(make_submission())
+    clock.advance(minutes=5)
+    second = repository.submit(
+        make_submission(conversation_id="conversation-2", request_key="request-2")
+    )
+    clock.advance(minutes=5)
+
+    revised = repository.submit(
+        make_submission(conversation_id="conversation-2", request_key="request-3", team_size=7)
+    )
+
+    assert (revised.lead_id, revised.action, revised.version) == (second.lead_id, "updated", 2)
+    lead = repository.get(second.lead_id)
+    assert (lead.submission.team_size, lead.possible_duplicate_of) == (7, first.lead_id)
+    assert repository.get(first.lead_id).submission.team_size == 3
+
+
+def test_deleting_the_first_lead_empties_the_link_of_its_duplicate(
+    engine: Engine, clock: Clock, make_submission: MakeSubmission
+) -> None:
+    repository = LeadRepository(engine, channels=("webhook",), clock=clock)
+    first = repository.submit(make_submission())
+    second = repository.submit(
+        make_submission(conversation_id="conversation-2", request_key="request-2")
+    )
+
+    delete_leads(engine, [first.lead_id])
+
+    assert repository.get(second.lead_id).possible_duplicate_of is None
+    assert len(repository.deliveries(second.lead_id)) == 1
 
 
 def test_the_same_email_after_the_window_creates_a_new_lead(
@@ -196,6 +274,7 @@ def test_the_same_email_after_the_window_creates_a_new_lead(
     )
 
     assert outcome.action == "created"
+    assert repository.get(outcome.lead_id).possible_duplicate_of is None
     assert rows_in(engine, leads) == 2
 
 
@@ -213,6 +292,7 @@ def test_another_visitor_within_the_window_gets_a_lead_of_their_own(
 
     assert other.action == "created"
     assert other.lead_id != first.lead_id
+    assert repository.get(other.lead_id).possible_duplicate_of is None
 
 
 def test_the_most_recently_updated_matching_lead_absorbs_a_new_request(

@@ -160,3 +160,33 @@ def test_a_memory_tracker_store_has_no_conversation_to_erase(tmp_path: Path):
     store_lead(engine, "ada-1", ADA, "Ada Lovelace", NOW)
     engine.dispose()
     assert forget_person(settings, ADA) == ErasureReport(1, 2, 0, 0, 0)
+
+
+def test_purging_a_lead_empties_the_link_of_its_newer_possible_duplicate(settings):
+    fill(settings)
+    cutoff = NOW - timedelta(days=30)
+    engine = create_engine_for(settings.database_url)
+    lin = "lin@example.com"
+    store_lead(engine, "lin-old-tab", lin, "Lin Wu", cutoff - timedelta(minutes=10))
+    store_lead(engine, "lin-new-tab", lin, "Lin Wu", cutoff + timedelta(minutes=10))
+    repository = LeadRepository(engine)
+    [linked] = [lead for lead in repository.list() if lead.possible_duplicate_of is not None]
+    assert linked.submission.conversation_id == "lin-new-tab"
+
+    assert purge_expired(settings, NOW, days=30).leads == 2  # with fill's lead of long ago
+
+    kept = repository.get(linked.id)
+    assert kept.possible_duplicate_of is None
+    engine.dispose()
+
+
+def test_forgetting_a_person_deletes_the_possible_duplicates_of_their_lead(settings):
+    fill(settings)
+    engine = create_engine_for(settings.database_url)
+    store_lead(engine, "someone-else", ADA, "Not Ada", NOW - timedelta(days=2, minutes=-5))
+    engine.dispose()
+
+    assert forget_person(settings, ADA).leads == 3
+    kept = everything_kept(settings)
+    assert "ada@example.com" not in kept
+    assert "not ada" not in kept

@@ -79,6 +79,17 @@ _SCHEMAS: dict[str, Any] = {
             "phone": _text(nullable=True),
             "consent": _object({"text": _text(), "given_at": _TIME}),
             "page_url": _text(nullable=True),
+            "possible_duplicate_of": {
+                "type": "integer",
+                "minimum": 1,
+                "nullable": True,
+                "description": (
+                    "The id of an earlier lead with the same email from another "
+                    "conversation, stored within 30 minutes before this one: the same "
+                    "person again, or someone who typed their email. Null otherwise, or "
+                    "once that lead is deleted."
+                ),
+            },
         },
         description="A lead as listed (without its transcript).",
     ),

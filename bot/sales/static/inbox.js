@@ -190,6 +190,7 @@ const FIELDS = [
   ["Version", (lead) => lead.version],
   ["Conversation id", (lead) => lead.conversation_id],
   ["Lead id", (lead) => lead.id],
+  ["Possible duplicate of", (lead) => lead.possible_duplicate_of],
 ];
 
 async function openLead(leadId) {
@@ -223,6 +224,11 @@ function field(label, value, lead) {
     const link = element("a", lead.email);
     link.href = `mailto:${encodeURIComponent(lead.email).replace("%40", "@")}`;
     description.append(link);
+  } else if (label === "Possible duplicate of" && Number.isInteger(value)) {
+    const open = element("button", `Lead ${value} (same email, another conversation)`);
+    open.type = "button";
+    open.addEventListener("click", () => openLead(value));
+    description.append(open);
   } else {
     description.textContent = shownValue(value);
   }

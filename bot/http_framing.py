@@ -28,6 +28,13 @@ A request whose head Sanic itself refuses (an unparsable request line, a head
 over the size limit, a URL it cannot parse) is answered the same way, instead
 of running the app's middleware and error handler on a made-up request.
 
+Two more failures of this layer are mended here. A bad chunk in a body the app
+never read (its answer, a 404 or 405, sent before) escaped Sanic's draining of
+that body with a traceback: the connection is closed instead. And an
+``Accept`` header Sanic cannot parse (``a/b;q=x``) made the rendering of any
+error fail, answering "500 An error occurred while handling an error": it is
+read as if absent.
+
 The replacement, as data for the package of run-time patches: :data:`TARGET`
 is replaced by a subclass of Sanic's ``Http`` relying on :data:`CONTRACT`;
 :func:`install` checks the installed Sanic is 21.12 first, :func:`uninstall`
@@ -43,8 +50,10 @@ import re
 from http import HTTPStatus
 
 import sanic
-from sanic.exceptions import SanicException
-from sanic.http import Http
+from sanic.exceptions import InvalidUsage, SanicException
+from sanic.headers import AcceptContainer
+from sanic.http import Http, Stage
+from sanic.request import Request
 from sanic.server.protocols import http_protocol
 
 logger = logging.getLogger(__name__)
@@ -54,9 +63,12 @@ TARGET = "sanic.server.protocols.http_protocol.Http"
 CONTRACT = (
     "HttpProtocol._setup_connection makes each connection's Http(protocol) by the module "
     "name Http; Http.http1_request_header waits for the head in protocol.recv_buffer up to "
-    "its CRLFCRLF (at most Http.HEADER_MAX_SIZE bytes) and takes the body's framing from "
-    "Content-Length and Transfer-Encoding as parsed there; an exception it raises reaches "
-    "Http.error_response with self.request still None."
+    "its CRLFCRLF (at most Http.HEADER_MAX_SIZE bytes), takes the body's framing from "
+    "Content-Length and Transfer-Encoding as parsed there and sets self.request last; an "
+    "exception it raises reaches Http.error_response with self.request still None. "
+    "Http.read raises InvalidUsage for a bad chunk, and Http.http1 drains an unread body "
+    "with it after the answer (stage no longer HANDLER). Request.accept parses the Accept "
+    "header once into Request.parsed_accept."
 )
 # Up to 10**18 - 1 bytes: int() stays cheap and the app's REQUEST_MAX_SIZE answers 413.
 MAX_LENGTH_DIGITS = 18
@@ -173,6 +185,21 @@ def refusal(exception: Exception) -> tuple[int, str]:
     return int(status), str(exception) or HTTPStatus(status).phrase
 
 
+def ignore_unparsable_accept(request: Request) -> None:
+    """Reads an ``Accept`` header Sanic cannot parse as if there were none.
+
+    Sanic parses it only when rendering an error; one it cannot parse
+    (``Accept: a;q=x``) turned every 404 or 405 into "500 An error occurred while
+    handling an error".
+    """
+    if "accept" not in request.headers:
+        return
+    try:
+        request.accept  # noqa: B018  # parsed once, kept in parsed_accept
+    except (SanicException, ValueError, TypeError):
+        request.parsed_accept = AcceptContainer()
+
+
 class FramingGuardedHttp(Http):
     """Sanic's ``Http``, checking each request head before Sanic parses it."""
 
@@ -188,6 +215,7 @@ class FramingGuardedHttp(Http):
         if problem is not None:
             raise FramingError(problem)
         await super().http1_request_header()
+        ignore_unparsable_accept(self.request)
 
     async def _receive_head(self) -> str | None:
         """Waits for the head's CRLFCRLF as Sanic does; says why it is refused, if it is.
@@ -209,14 +237,35 @@ class FramingGuardedHttp(Http):
             checked = max(0, len(buffer) - 1)
             await self._receive_more()
 
+    async def read(self) -> bytes | None:
+        """Sanic's; but a bad chunk found while Sanic drains a body the app did not
+        read (its answer sent) closes the connection instead of escaping with a
+        traceback.
+
+        Raises:
+            InvalidUsage: bad chunked encoding while the app reads the body (400).
+        """
+        try:
+            return await super().read()
+        except InvalidUsage:
+            if self.stage is Stage.HANDLER:
+                raise
+            logger.info("Closed a connection after its answer: its unread body was malformed")
+            self.keep_alive = False
+            self.request_body = None
+            return None
+
     async def error_response(self, exception: Exception) -> None:
         """Sanic's once a request was parsed; before that, the guard's own answer."""
         if self.request is not None:
             await super().error_response(exception)
             return
+        self.keep_alive = False
+        transport = self.protocol.transport
+        if transport is None or transport.is_closing():  # the client left: no one to answer
+            return
         status, message = refusal(exception)
         logger.info("Refused a request head (%s): %s", status, message)
-        self.keep_alive = False
         await self._send(error_response_bytes(status, message))
 
 

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from sanic.compat import Header
 from sanic.exceptions import InvalidUsage, PayloadTooLarge, RequestTimeout
 from sanic.http import Http
+from sanic.request import Request
 from sanic.server.protocols import http_protocol
 
 from bot import http_framing
@@ -22,6 +23,7 @@ from bot.http_framing import (
     check_sanic_version,
     error_response_bytes,
     framing_problem,
+    ignore_unparsable_accept,
     incomplete_head_problem,
     refusal,
 )
@@ -237,3 +239,24 @@ def test_installing_twice_installs_once_and_uninstalling_gives_sanic_its_own_bac
     finally:
         if was_installed:
             http_framing.install()
+
+
+def request_with(headers: dict[str, str]) -> Request:
+    return Request(b"/", Header(headers), "1.1", "GET", transport=None, app=None)
+
+
+@pytest.mark.parametrize("accept", ["a/b;q=x", "a/b;value=1", "a/b;q=2", "nonsense", "a/b;c"])
+def test_an_accept_header_sanic_cannot_parse_is_read_as_absent(accept):
+    request = request_with({"accept": accept})
+
+    ignore_unparsable_accept(request)
+
+    assert list(request.accept) == []
+
+
+def test_an_accept_header_sanic_can_parse_is_kept():
+    request = request_with({"accept": "application/json, text/html;q=0.5"})
+
+    ignore_unparsable_accept(request)
+
+    assert [str(media) for media in request.accept] == ["application/json", "text/html;q=0.5"]

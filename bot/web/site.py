@@ -17,6 +17,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse, file, raw
 
 from bot.settings import Settings
+from bot.web.static_files import add_static_files
 
 HERE = Path(__file__).resolve().parent
 SITE_DIR = HERE / "site"
@@ -28,10 +29,17 @@ def site_blueprint() -> Blueprint:
     """The demo pages, their style sheet, the widget's config and its assets."""
     blueprint = Blueprint("site")
     for path, name in PAGES.items():
-        blueprint.add_route(page_handler(name), path, methods=["GET"], name=name.split(".")[0])
+        # Not strict for "/": sanic-routing 0.7 fails on "//" (IndexError, a 500) when it is.
+        blueprint.add_route(
+            page_handler(name),
+            path,
+            methods=["GET"],
+            name=name.split(".")[0],
+            strict_slashes=path != "/",
+        )
     blueprint.add_route(chat_config, "/site/chat-config.js", methods=["GET"])
-    blueprint.static("/site", str(SITE_DIR), name="site_files")
-    blueprint.static("/widget", str(WIDGET_DIR), name="widget_files")
+    add_static_files(blueprint, "/site", SITE_DIR, name="site_files")
+    add_static_files(blueprint, "/widget", WIDGET_DIR, name="widget_files")
     return blueprint
 
 

@@ -52,3 +52,23 @@ def test_the_widget_never_writes_html_from_messages(site):
     assert "innerHTML" not in script
     assert "insertAdjacentHTML" not in script
     assert "document.write" not in script
+
+
+def test_an_asset_not_changed_since_the_browser_got_it_is_answered_304(site):
+    first = site.get("/widget/agency-chat.js")
+    again = site.get(
+        "/widget/agency-chat.js", headers={"If-Modified-Since": first.headers["last-modified"]}
+    )
+
+    assert again.status_code == 304
+    assert again.content == b""
+
+
+@pytest.mark.parametrize(
+    "path", ["/site/%00", "/widget/a%00.js", "/site/" + "a" * 300, "/site/%2e%2e"]
+)
+def test_a_name_that_is_no_file_of_the_folder_is_a_404_without_touching_the_disk(site, path):
+    response = site.get(path)
+
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"

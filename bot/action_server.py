@@ -11,8 +11,10 @@ any caller and answers an action's crash with the request it was sent (the
 whole conversation, personal data included). Here it listens on
 ``ACTIONS_HOST`` (this machine only unless told), allows no browser origin,
 wants ``Authorization: Bearer $ACTION_SERVER_TOKEN`` when that is set (Rasa
-sends it, see ``bot.tracker_store.endpoints``), and answers a crash with a
-plain 500. ``python -m bot.action_server`` takes rasa-sdk's arguments
+sends it, see ``bot.tracker_store.endpoints``), answers a crash with a
+plain 500, and a body that is not an action call with a 400 (rasa-sdk failed
+on those with a 500); its errors are JSON, and its requests' framing is checked
+(:mod:`bot.http_framing`). ``python -m bot.action_server`` takes rasa-sdk's arguments
 (``--actions actions --port 5055``, logging options); its CORS, TLS and
 auto-reload options are not used (TLS ends at the platform's proxy).
 
@@ -51,7 +53,8 @@ def token_check(token: str) -> Callable[[Request], Awaitable[HTTPResponse | None
     async def check(request: Request) -> HTTPResponse | None:
         if request.path in OPEN_PATHS:
             return None
-        given = request.headers.get("authorization", "").encode()
+        # Sanic decodes headers as UTF-8 with surrogateescape: this gives back the bytes sent.
+        given = request.headers.get("authorization", "").encode("utf-8", "surrogateescape")
         if not hmac.compare_digest(given, expected):
             return response.json({"error": "missing or wrong bearer token"}, status=401)
         return None
@@ -65,6 +68,40 @@ async def refuse_compressed_bodies(request: Request) -> HTTPResponse | None:
 
     if request.headers.get("content-encoding", "identity") != "identity":
         return response.json({"error": "compressed bodies are not accepted"}, status=415)
+    return None
+
+
+def action_call_problem(call: Any) -> str | None:
+    """Why a decoded ``/webhook`` body is not an action call rasa-sdk can take, or None.
+
+    Only the envelope is checked: rasa-sdk would fail on these with a 500
+    (``[].get``, an unhashable action name, no tracker). What the tracker holds
+    is the action's to read, and its crash stays a 500.
+    """
+    if not isinstance(call, dict):
+        return "an action call is a JSON object"
+    if not isinstance(call.get("version", ""), str):
+        return "version must be a string"
+    action = call.get("next_action")
+    if action is not None and not isinstance(action, str):
+        return "next_action must be a string"
+    if action and not isinstance(call.get("tracker"), dict):
+        return "tracker must be an object"
+    if not isinstance(call.get("domain", {}), dict):
+        return "domain must be an object"
+    return None
+
+
+async def refuse_malformed_action_calls(request: Request) -> HTTPResponse | None:
+    """400 for a ``POST /webhook`` body that is not an action call (see
+    :func:`action_call_problem`); an empty body is rasa-sdk's own 400."""
+    from sanic import response
+
+    if request.method != "POST" or request.path != "/webhook" or not request.body:
+        return None
+    problem = action_call_problem(request.json)
+    if problem is not None:
+        return response.json({"error": problem}, status=400)
     return None
 
 
@@ -91,10 +128,12 @@ def create_app(actions_package: str, settings: Settings) -> Sanic:
 
     app = create_sdk_app(actions_package, cors_origins=None)
     app.error_handler = quiet_error_handler()
+    app.config.FALLBACK_ERROR_FORMAT = "json"
     app.config.REQUEST_MAX_SIZE = ACTION_CALL_MAX_BYTES
     app.register_middleware(refuse_compressed_bodies, "request")
     if settings.action_server_token:
         app.register_middleware(token_check(settings.action_server_token), "request")
+    app.register_middleware(refuse_malformed_action_calls, "request")
 
     async def start_spool_retries(app: Sanic, loop: asyncio.AbstractEventLoop) -> None:
         app.add_task(retry_spooled_leads(settings))

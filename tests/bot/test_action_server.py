@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 
+from bot.action_server import action_call_problem
 from tests.conftest import ROOT, free_port, load_yaml, wait_until_up
 
 QUESTION = "what does Apple have to do with gardeners in Seattle?"
@@ -64,3 +65,33 @@ def test_a_knowledge_answer_comes_from_a_process_without_tensorflow(action_serve
     assert "Apple" in response["text"]
     with open(f"/proc/{pid}/maps", encoding="utf-8") as maps:  # the shared libraries it loaded
         assert "tensorflow" not in maps.read()
+
+
+@pytest.mark.parametrize(
+    ("call", "problem"),
+    [
+        ([], "JSON object"),
+        ("action_listen", "JSON object"),
+        ({"version": 3.6}, "version"),
+        ({"next_action": ["action_listen"]}, "next_action"),
+        ({"next_action": "action_submit_lead"}, "tracker"),
+        ({"next_action": "action_submit_lead", "tracker": []}, "tracker"),
+        ({"next_action": "action_listen", "tracker": {}, "domain": "x"}, "domain"),
+    ],
+)
+def test_a_body_that_is_no_action_call_is_named_for_what_is_wrong(call, problem):
+    assert problem in (action_call_problem(call) or "")
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        knowledge_call(QUESTION),
+        {"next_action": None},
+        {},
+        {"next_action": "action_submit_lead", "tracker": {"events": 42}},
+    ],
+    ids=["Rasa's call", "no action", "empty", "a tracker the action will choke on"],
+)
+def test_an_action_call_envelope_is_let_through(call):
+    assert action_call_problem(call) is None

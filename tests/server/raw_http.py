@@ -71,24 +71,31 @@ def exchange(
     data: bytes,
     *,
     finish: bool = False,
+    patience: float | None = None,
     timeout: float = ANSWER_TIMEOUT_SECONDS,
 ) -> Answer:
     """Sends ``data`` on a new connection to ``127.0.0.1:port`` and reads what comes back.
 
-    Once the head of a response has come, it ends its side of the connection
-    and reads the rest until the server closes (a server also closes when it
-    was still waiting for bytes). With ``finish``, it ends its side right after
-    sending, for requests that are incomplete on purpose.
+    Once the head of a response has come, or after ``patience`` seconds without
+    one (``timeout`` unless given), it ends its side of the connection and reads
+    the rest until the server closes: a server still waiting for bytes sees
+    there are none. With ``finish``, it ends its side right after sending, for
+    requests that are incomplete on purpose.
 
     Raises:
-        HangError: neither an answer nor a close within ``timeout`` seconds, at either step.
+        HangError: neither an answer nor a close within ``timeout`` seconds once
+            its side is ended.
     """
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as connection:
         with contextlib.suppress(OSError):  # the server closed already (it may have answered)
             connection.sendall(data)
             if finish:
                 connection.shutdown(socket.SHUT_WR)
-        received, closed = _read_until(connection, _has_head)
+        received, closed = b"", False
+        if not finish:
+            connection.settimeout(timeout if patience is None else patience)
+            received, closed = _read_until(connection, _has_head, waited_out_ok=True)
+            connection.settimeout(timeout)
         if not closed:
             _shut_writing(connection)
             more, closed = _read_until(connection, lambda seen: False)
@@ -100,7 +107,10 @@ def _has_head(received: bytes) -> bool:
     return _STATUS_LINE.match(received) is not None and b"\r\n\r\n" in received
 
 
-def _read_until(connection: socket.socket, enough: Any) -> tuple[bytes, bool]:
+def _read_until(
+    connection: socket.socket, enough: Any, *, waited_out_ok: bool = False
+) -> tuple[bytes, bool]:
+    """What comes until ``enough(received)``, and whether the server closed meanwhile."""
     received = b""
     while not enough(received):
         try:
@@ -108,6 +118,8 @@ def _read_until(connection: socket.socket, enough: Any) -> tuple[bytes, bool]:
         except (ConnectionResetError, BrokenPipeError):
             return received, True
         except TimeoutError:
+            if waited_out_ok:
+                return received, False
             raise HangError(f"no answer and no close; received {received[:200]!r}") from None
         if not chunk:
             return received, True
@@ -140,7 +152,8 @@ def request_bytes(
     lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
     if body and not any(name.lower() == "content-length" for name in headers or {}):
         lines.append(f"Content-Length: {len(body)}")
-    return ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8") + body
+    # Lone surrogates (\udc80-\udcff) stand for bytes that are not UTF-8.
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8", "surrogateescape") + body
 
 
 def health_status(port: int, path: str) -> int | None:

@@ -1,0 +1,401 @@
+"""Bad input, one row per class, against the real servers over raw sockets.
+
+Each row sends one request on a new connection and checks the status, the
+reason (in a JSON body, where the route speaks JSON) and that the server then
+answers its health route on a fresh connection. Rows are grouped by the server
+and the part of it they reach; to add a group, write its rows and add them to
+``ROWS`` (the servers are :mod:`tests.server.sanic_servers`' kinds).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from tests.server.raw_http import exchange, health_status, request_bytes
+from tests.server.sanic_servers import ACTION_TOKEN, SALES_TOKEN, Server, module_server
+
+pytestmark = [pytest.mark.server]
+
+rasa_server = module_server("rasa")
+actions_server = module_server("actions")
+web_server = module_server("web")
+
+
+@dataclass(frozen=True)
+class Case:
+    """One class of bad input: what is sent to which server, and what must come back.
+
+    Attributes:
+        name: the class, as the test's id.
+        server: ``rasa``, ``actions`` or ``web``.
+        request: the bytes sent on a new connection.
+        status: the status expected, or None for a close without an answer.
+        reason: a piece of the JSON body's text; None when the answer is not JSON.
+        finish: end the client's side right after sending (an incomplete request).
+    """
+
+    name: str
+    server: str
+    request: bytes
+    status: int | None
+    reason: str | None = None
+    finish: bool = False
+
+
+def get(path: str, **headers: str) -> bytes:
+    return request_bytes("GET", path, headers)
+
+
+def send(method: str, path: str, body: bytes = b"", **headers: str) -> bytes:
+    return request_bytes(method, path, headers, body)
+
+
+def head(*lines: str, body: bytes = b"") -> bytes:
+    """A request written line by line (the head's end is added), for framing rows."""
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8") + body
+
+
+SALES = {"Authorization": f"Bearer {SALES_TOKEN}"}
+JSON = {"Content-Type": "application/json"}
+ACTIONS = {"Authorization": f"Bearer {ACTION_TOKEN}", **JSON}
+NESTED = b"[" * 100_000
+NOT_UTF8 = "Bearer \udcff\udcfe"
+TOO_DEEP = "nests too deeply"
+POST = "POST / HTTP/1.1"
+WEBHOOK = "POST /webhooks/rest/webhook HTTP/1.1"
+
+
+def patch_lead(body: bytes, **headers: str) -> bytes:
+    return send("PATCH", "/api/leads/1", body, **{**SALES, **headers})
+
+
+def call(body: bytes, **headers: str) -> bytes:
+    return send("POST", "/webhook", body, **{**ACTIONS, **headers})
+
+
+WEB_SITE_ROWS = (
+    Case("static name with NUL", "web", get("/site/%00"), 404, "no such file"),
+    Case("static name with NUL inside", "web", get("/widget/agency-chat%00.js"), 404, "no such"),
+    Case("inbox static name with NUL", "web", get("/sales/static/inbox%00.js"), 404, "no such"),
+    Case("static name too long", "web", get("/widget/" + "a" * 4000 + ".js"), 404, "no such"),
+    Case("static traversal, encoded", "web", get("/site/..%2f..%2fsettings.py"), 404, "no such"),
+    Case("static name not UTF-8", "web", get("/site/%ff%fe.css"), 404, "no such"),
+    Case("static name a folder", "web", get("/site/.."), 404, "no such"),
+    Case("unknown page", "web", get("/nope"), 404, "not found"),
+    Case("wrong method on a page", "web", send("POST", "/", b"x"), 405, "not allowed"),
+    Case("wrong method on health", "web", send("DELETE", "/health"), 405, "not allowed"),
+    Case("page with a query of junk", "web", get("/?%00=%ff&&=&a"), 200),
+    Case("range past the end of a file", "web", get("/site/site.css", Range="bytes=999999-"), 200),
+    Case(
+        "If-Modified-Since of junk", "web", get("/site/site.css", **{"If-Modified-Since": "x"}), 200
+    ),
+    Case("Accept of junk", "web", get("/nope", Accept="*/*;q=x, ;;, text/"), 404, "not found"),
+    Case("double slash", "web", get("//"), 200),
+    Case("header block over the limit", "web", get("/", Cookie="a" * 20_000), 413, "exceeds"),
+)
+
+SALES_API_ROWS = (
+    Case("no token", "web", get("/api/leads"), 401, "Bearer"),
+    Case("not Bearer", "web", get("/api/leads", Authorization="Basic eDp5"), 401, "Bearer"),
+    Case("wrong token", "web", get("/api/leads", Authorization="Bearer nope"), 401, "not valid"),
+    Case("token not UTF-8", "web", get("/api/leads", Authorization=NOT_UTF8), 401, "not valid"),
+    Case("limit not a number", "web", get("/api/leads?limit=abc", **SALES), 422, "limit"),
+    Case("limit zero", "web", get("/api/leads?limit=0", **SALES), 422, "limit"),
+    Case("offset negative", "web", get("/api/leads?offset=-1", **SALES), 422, "offset"),
+    Case("limit twice", "web", get("/api/leads?limit=1&limit=2", **SALES), 422, "limit"),
+    Case("unknown parameter", "web", get("/api/leads?sort=name", **SALES), 422, "sort"),
+    Case("date of junk", "web", get("/api/leads?created_from=yesterday", **SALES), 422, "created"),
+    Case("unknown status", "web", get("/api/leads.csv?status=won", **SALES), 422, "status"),
+    Case("period of junk", "web", get("/api/stats?since=x", **SALES), 422, "since"),
+    Case("lead id over 32 bits", "web", get("/api/leads/99999999999", **SALES), 404, "lead"),
+    Case("lead id not a number", "web", get("/api/leads/abc", **SALES), 404, "not found"),
+    Case("PATCH without a content type", "web", patch_lead(b'{"notes": "x"}'), 415, "json"),
+    Case(
+        "PATCH in Latin-1",
+        "web",
+        patch_lead(b"{}", **{"Content-Type": "application/json; charset=latin-1"}),
+        415,
+        "UTF-8",
+    ),
+    Case("PATCH of malformed JSON", "web", patch_lead(b"{", **JSON), 400, "not valid JSON"),
+    Case("PATCH nested 100,000 deep", "web", patch_lead(NESTED, **JSON), 400, TOO_DEEP),
+    Case("PATCH not UTF-8", "web", patch_lead(b'{"notes": "\xff"}', **JSON), 400, "not valid JSON"),
+    Case(
+        "PATCH with a key twice",
+        "web",
+        patch_lead(b'{"notes": "a", "notes": "b"}', **JSON),
+        422,
+        "twice",
+    ),
+    Case("PATCH of an unknown field", "web", patch_lead(b'{"email": "x"}', **JSON), 422, "email"),
+    Case(
+        "PATCH of notes too long",
+        "web",
+        patch_lead(json.dumps({"notes": "n" * 5001}).encode(), **JSON),
+        422,
+        "5000",
+    ),
+    Case(
+        "PATCH over the body limit",
+        "web",
+        patch_lead(b"[" + b" " * 300_000 + b"]", **JSON),
+        413,
+        "exceeds",
+    ),
+    Case(
+        "PUT on a lead",
+        "web",
+        send("PUT", "/api/leads/1", b"{}", **{**SALES, **JSON}),
+        405,
+        "not allowed",
+    ),
+)
+
+ACTION_SERVER_ROWS = (
+    Case("no token", "actions", send("POST", "/webhook", b"{}", **JSON), 401, "token"),
+    Case("token not UTF-8", "actions", call(b"{}", Authorization=NOT_UTF8), 401, "token"),
+    Case("Accept of junk", "actions", get("/nope", Accept="a/b;q=x"), 401, "token"),
+    Case(
+        "wrong token",
+        "actions",
+        send("POST", "/webhook", b"{}", Authorization="Bearer x"),
+        401,
+        "token",
+    ),
+    Case("malformed JSON", "actions", call(b"{"), 400, "json"),
+    Case("JSON nested 100,000 deep", "actions", call(NESTED), 400, "json"),
+    Case("empty body", "actions", call(b""), 400, "Invalid body"),
+    Case("a list", "actions", call(b"[]"), 400, "JSON object"),
+    Case("a string", "actions", call(b'"action_listen"'), 400, "JSON object"),
+    Case("action name a list", "actions", call(b'{"next_action": []}'), 400, "next_action"),
+    Case("no tracker", "actions", call(b'{"next_action": "action_submit_lead"}'), 400, "tracker"),
+    Case("version a number", "actions", call(b'{"version": 3.6}'), 400, "version"),
+    Case(
+        "domain a list",
+        "actions",
+        call(b'{"next_action": "x", "tracker": {}, "domain": []}'),
+        400,
+        "domain",
+    ),
+    Case(
+        "unknown action",
+        "actions",
+        call(b'{"next_action": "no_such_action", "tracker": {}}'),
+        404,
+        "no_such_action",
+    ),
+    Case(
+        "compressed body",
+        "actions",
+        send("POST", "/webhook", b"x", **ACTIONS, **{"Content-Encoding": "deflate"}),
+        415,
+        "compressed",
+    ),
+    Case("GET on the webhook", "actions", get("/webhook", **ACTIONS), 405, "not allowed"),
+    Case("unknown path", "actions", get("/nope", **ACTIONS), 404, "not found"),
+    Case(
+        "body over the limit",
+        "actions",
+        head(
+            "POST /webhook HTTP/1.1",
+            f"Authorization: Bearer {ACTION_TOKEN}",
+            "Content-Length: 17000000",
+        ),
+        413,
+        "exceeds",
+        finish=True,
+    ),
+    Case("wrong method on health", "actions", send("POST", "/health", b"{}"), 405, "not allowed"),
+)
+
+RASA_FRAMING_ROWS = (
+    Case("length -1", "rasa", head(POST, "Content-Length: -1", body=b"{}"), 400, "Content-Length"),
+    Case(
+        "length with a plus",
+        "rasa",
+        head(POST, "Content-Length: +2", body=b"{}"),
+        400,
+        "Content-Length",
+    ),
+    Case(
+        "length with an underscore",
+        "rasa",
+        head(POST, "Content-Length: 0_2", body=b"{}"),
+        400,
+        "Content-Length",
+    ),
+    Case(
+        "length in Arabic-Indic digits",
+        "rasa",
+        head(POST, "Content-Length: \u0662", body=b"{}"),
+        400,
+        "Content-Length",
+    ),
+    Case(
+        "length after a no-break space",
+        "rasa",
+        head(POST, "Content-Length: \u00a02", body=b"{}"),
+        400,
+        "Content-Length",
+    ),
+    Case(
+        "length list", "rasa", head(POST, "Content-Length: 2, 2", body=b"{}"), 400, "Content-Length"
+    ),
+    Case(
+        "length in hex",
+        "rasa",
+        head(POST, "Content-Length: 0x2", body=b"{}"),
+        400,
+        "Content-Length",
+    ),
+    Case(
+        "length of 19 digits",
+        "rasa",
+        head(POST, "Content-Length: " + "1" * 19),
+        400,
+        "Content-Length",
+    ),
+    Case(
+        "two equal lengths",
+        "rasa",
+        head(POST, "Content-Length: 2", "Content-Length: 2", body=b"{}"),
+        400,
+        "one Content-Length",
+    ),
+    Case(
+        "two lengths",
+        "rasa",
+        head(POST, "Content-Length: 2", "Content-Length: 3", body=b"{}"),
+        400,
+        "one Content-Length",
+    ),
+    Case(
+        "Chunked in capitals",
+        "rasa",
+        head(POST, "Transfer-Encoding: Chunked", body=b"0\r\n\r\n"),
+        400,
+        "chunked",
+    ),
+    Case(
+        "gzip then chunked",
+        "rasa",
+        head(POST, "Transfer-Encoding: gzip, chunked", body=b"0\r\n\r\n"),
+        400,
+        "chunked",
+    ),
+    Case(
+        "chunked twice",
+        "rasa",
+        head(POST, "Transfer-Encoding: chunked, chunked", body=b"0\r\n\r\n"),
+        400,
+        "chunked",
+    ),
+    Case(
+        "two chunked headers",
+        "rasa",
+        head(POST, "Transfer-Encoding: chunked", "Transfer-Encoding: chunked", body=b"0\r\n\r\n"),
+        400,
+        "chunked",
+    ),
+    Case(
+        "chunked and a length",
+        "rasa",
+        head(POST, "Content-Length: 5", "Transfer-Encoding: chunked", body=b"0\r\n\r\n"),
+        400,
+        "not both",
+    ),
+    Case(
+        "chunked on HTTP/1.0",
+        "rasa",
+        head("POST / HTTP/1.0", "Transfer-Encoding: chunked", body=b"0\r\n\r\n"),
+        400,
+        "HTTP/1.0",
+    ),
+    Case("lines ended by LF", "rasa", b"GET / HTTP/1.1\nHost: x\n\n", 400, "CRLF"),
+    Case("NUL in the target", "rasa", b"GET /\x00 HTTP/1.1\r\n\r\n", 400, "control character"),
+    Case(
+        "NUL in a header value",
+        "rasa",
+        head("GET / HTTP/1.1", "X-A: a\x00b"),
+        400,
+        "control character",
+    ),
+    Case(
+        "space before the colon", "rasa", head(POST, "Content-Length : 2", body=b"{}"), 400, "token"
+    ),
+    Case("folded header line", "rasa", head("GET / HTTP/1.1", "X-A: a", " b"), 400, "token"),
+    Case("URL httptools refuses", "rasa", b"GET http://[::1 HTTP/1.1\r\n\r\n", 400, "request line"),
+    Case("no request line", "rasa", b"HELLO\r\n\r\n", 400, "request line"),
+    Case("HTTP/2.0 version", "rasa", b"GET / HTTP/2.0\r\n\r\n", 400, "request line"),
+    Case("head over the limit", "rasa", get("/", Cookie="a" * 20_000), 413, "exceeds"),
+    Case("Accept of junk", "rasa", get("/nope", Accept="a/b;value=1"), 404, None),
+    Case(
+        "chunk size of junk, body read",
+        "rasa",
+        head(WEBHOOK, "Transfer-Encoding: chunked", "Accept: application/json", body=b"zz\r\n\r\n"),
+        400,
+        "chunked",
+    ),
+    Case(
+        "negative chunk size, body read",
+        "rasa",
+        head(WEBHOOK, "Transfer-Encoding: chunked", "Accept: application/json", body=b"-1\r\n\r\n"),
+        400,
+        "chunked",
+    ),
+    Case(
+        "chunk size of junk, body unread",
+        "rasa",
+        head(POST, "Transfer-Encoding: chunked", "Accept: application/json", body=b"zz\r\n\r\n"),
+        405,
+        "not allowed",
+    ),
+    Case(
+        "body cut short",
+        "rasa",
+        head(WEBHOOK, "Content-Length: 100", body=b"{}"),
+        None,
+        finish=True,
+    ),
+)
+
+ROWS = (*WEB_SITE_ROWS, *SALES_API_ROWS, *ACTION_SERVER_ROWS, *RASA_FRAMING_ROWS)
+
+
+def row(case: Case) -> Any:
+    marks = [pytest.mark.model] if case.server == "rasa" else []
+    return pytest.param(case, marks=marks, id=f"{case.server}: {case.name}")
+
+
+def text_of(document: Any) -> str:
+    """Every string in a JSON document, joined: where a reason may be."""
+    if isinstance(document, dict):
+        return " ".join(text_of(value) for value in document.values())
+    if isinstance(document, list):
+        return " ".join(text_of(value) for value in document)
+    return str(document)
+
+
+@pytest.mark.parametrize("case", [row(case) for case in ROWS])
+def test_bad_input_is_answered_and_the_server_goes_on(case: Case, request: pytest.FixtureRequest):
+    server: Server = request.getfixturevalue(f"{case.server}_server")
+
+    answer = exchange(server.port, case.request, finish=case.finish)
+
+    assert answer.status == case.status, answer
+    assert all(status < 500 for status in answer.statuses), answer
+    if case.reason is not None:
+        assert answer.headers["content-type"].startswith("application/json"), answer
+        assert case.reason.lower() in text_of(answer.json()).lower(), answer
+    assert health_status(server.port, server.health_path) == 200
+
+
+@pytest.mark.model
+def test_no_row_left_a_traceback_in_a_log(request: pytest.FixtureRequest):
+    for kind in ("web", "actions", "rasa"):
+        server: Server = request.getfixturevalue(f"{kind}_server")
+        assert server.tracebacks() == [], kind

@@ -19,7 +19,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.lead_support import acknowledge_changes, settings
+from actions.lead_support import (
+    acknowledge_changes,
+    acknowledge_phone_instead_of_name,
+    settings,
+)
 from bot.leads import checks
 from bot.leads.extraction import Message, extract
 from bot.leads.fields import (
@@ -92,6 +96,7 @@ class ValidateLeadForm(FormValidationAction):
         before = dict(tracker.slots)
         events = await super().run(dispatcher, tracker, domain)
         acknowledge_changes(before, events, dispatcher)
+        acknowledge_phone_instead_of_name(before, events, dispatcher)
         return events
 
     async def required_slots(

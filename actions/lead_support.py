@@ -12,6 +12,7 @@ from typing import Any
 
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT
 
 from bot.leads.fields import ALL_LEAD_SLOTS, EDITABLE_FIELDS, FIELDS_BY_SLOT
 from bot.leads.summary import display_value, escape_markdown
@@ -46,6 +47,23 @@ def acknowledge_changes(
             field_label=FIELDS_BY_SLOT[slot].label.lower(),
             field_value=escape_markdown(display_value(slot, value, {})),
         )
+
+
+def acknowledge_phone_instead_of_name(
+    before: Mapping[str, Any], events: list[EventType], dispatcher: CollectingDispatcher
+) -> None:
+    """Says the phone number was noted when a message gave it, but no name, while
+    the bot asked for the name (the question then asks for the rest)."""
+    set_now = {
+        event.get("name"): event.get("value") for event in events if event.get("event") == "slot"
+    }
+    if (
+        before.get(REQUESTED_SLOT) == "name"
+        and before.get("phone") is None
+        and set_now.get("phone") is not None
+        and set_now.get("name") is None
+    ):
+        dispatcher.utter_message(response="utter_phone_noted")
 
 
 def cleared_lead_slots() -> list[dict[str, Any]]:

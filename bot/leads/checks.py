@@ -32,8 +32,8 @@ REASONS: dict[str, tuple[str, ...]] = {
     "start": ("empty", "too_long", "in_the_past"),
     "duration": ("empty", "too_long"),
     "budget": ("empty", "too_long"),
-    "name": ("empty", "too_long"),
-    "company": ("empty", "too_long"),
+    "name": ("empty", "too_long", "not_a_name", "asked_why"),
+    "company": ("empty", "too_long", "not_a_company", "asked_why"),
     "email": ("no_domain", "malformed", "missing"),
     "phone": ("needs_country_code", "invalid", "missing"),
     "consent": ("declined", "unclear"),
@@ -88,12 +88,14 @@ def check_free_text(candidate: Any) -> str | Invalid:
 
 
 def check_name(candidate: Any) -> str | Invalid:
-    """A person's name, verbatim, 1-100 characters with at least one letter."""
+    """A person's name, verbatim without its lead-in ("my name is"), 1-100
+    characters with at least one letter, and not a sentence about something else."""
     return person_name(str(candidate))
 
 
 def check_company(candidate: Any) -> str | Invalid:
-    """A company name, verbatim, 1-150 characters with at least one letter."""
+    """A company name, verbatim without its lead-in, 1-150 characters with at least
+    one letter, and not an aside ("I just told you")."""
     return company_name(str(candidate))
 
 

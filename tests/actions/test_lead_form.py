@@ -132,6 +132,65 @@ async def test_html_in_a_name_is_stored_verbatim(make_tracker, domain):
     assert slots["name"] == "<b>Jane</b>"
 
 
+TEAM = {
+    "roles": ["developer"],
+    "team_size": 3,
+    "seniority": ["senior"],
+    "tech_stack": ["Python"],
+    "engagement_model": "outstaffing",
+    "start": "next month",
+}
+
+
+async def test_a_phone_given_for_the_name_is_taken_and_the_name_asked_again(make_tracker, domain):
+    tracker = make_tracker(
+        text="my phone is +44 20 7946 0958", slots={**TEAM, "requested_slot": "name"}
+    )
+    slots, responses = await run_form(tracker, domain)
+    assert slots["phone"] == "+44 20 7946 0958"
+    assert slots.get("name") is None
+    assert slots["requested_slot"] == "name"
+    assert responses == ["utter_phone_noted"]
+
+
+async def test_the_name_after_a_phone_first_answer_is_the_name_not_the_company(
+    make_tracker, domain
+):
+    taken = {**TEAM, "phone": "+44 20 7946 0958", "requested_slot": "name"}
+    slots, responses = await run_form(make_tracker(text="Dana Kowalski", slots=taken), domain)
+    assert slots["name"] == "Dana Kowalski"
+    assert slots.get("company") is None
+    assert slots["requested_slot"] == "company"
+    assert responses == []
+
+
+async def test_a_complaint_before_the_name_is_left_out_of_it(make_tracker, domain):
+    tracker = make_tracker(
+        text="I just told you. Dana Kowalski", slots={**TEAM, "requested_slot": "name"}
+    )
+    slots, _ = await run_form(tracker, domain)
+    assert slots["name"] == "Dana Kowalski"
+
+
+async def test_a_sentence_without_a_name_is_refused_and_the_name_asked_again(make_tracker, domain):
+    tracker = make_tracker(text="I just told you", slots={**TEAM, "requested_slot": "name"})
+    slots, responses = await run_form(tracker, domain)
+    assert slots["name"] is None
+    assert slots["requested_slot"] == "name"
+    assert responses == ["utter_name_invalid_not_a_name"]
+
+
+async def test_why_instead_of_a_company_is_answered_and_the_company_asked_again(
+    make_tracker, domain
+):
+    taken = {**TEAM, "name": "Dana Kowalski", "requested_slot": "company"}
+    tracker = make_tracker(text="why do you need it", slots=taken)
+    slots, responses = await run_form(tracker, domain)
+    assert slots["company"] is None
+    assert slots["requested_slot"] == "company"
+    assert responses == ["utter_company_invalid_asked_why"]
+
+
 def test_previous_value_skips_this_turns_candidates(make_tracker):
     tracker = make_tracker(
         events=[

@@ -2,7 +2,8 @@
 
 Email addresses are checked with email-validator (syntax only, never a DNS
 look-up) and phone numbers with phonenumbers; names and companies are free
-text kept verbatim, within length limits.
+text kept verbatim, within length limits, without the lead-ins before them
+("my name is"), and never a sentence about something else ("my phone is").
 """
 
 from __future__ import annotations
@@ -13,6 +14,13 @@ from dataclasses import dataclass
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
+from bot.leads.parsing.asides import (
+    asks_why,
+    before_aside,
+    is_aside,
+    reads_as_sentence,
+    without_lead_ins,
+)
 from bot.leads.parsing.result import Invalid
 
 MAX_NAME_LENGTH = 100
@@ -20,13 +28,10 @@ MAX_COMPANY_LENGTH = 150
 
 _EMAIL_CANDIDATE = re.compile(r"[^\s,;<>()\[\]\"']*@[^\s,;<>()\[\]\"']*")
 _PHONE_CANDIDATE = re.compile(r"(?<![\w@.])\+?\(?\d[\d\s().-]{5,}\d(?![\w@])")
-_INTRO = re.compile(
-    r"^\s*(?:(?:hi|hello|hey)[,!.\s]+)?(?:my name is|my name's|name is|name:|i am|i'm|im|this is"
-    r"|it's|it is|call me|company:|company is|the company is|we are|we're|i work (?:at|for)"
-    r"|i'm with|i am with|from|at)\s+",
-    re.IGNORECASE,
-)
-_HARD_SEPARATORS = re.compile(r"\s*(?:,|\n|\s[-\u2013|]\s)\s*")
+_WEB_ADDRESS = re.compile(r"(?:https?://|\bwww\.)[^\s,;]*", re.IGNORECASE)
+_LETTER = re.compile(r"[^\W\d_]")
+# Commas, line breaks, dashes, and the end of a question ("why? Jane Doe").
+_HARD_SEPARATORS = re.compile(r"\s*(?:,|\n|\s[-\u2013|]\s|(?<=\?)\s)\s*")
 # "Jane Doe from Acme": words that part a name from a company in one phrase.
 _NAME_COMPANY_SEPARATOR = re.compile(r"\s+(?:from|at|with|working for|of)\s+", re.IGNORECASE)
 
@@ -82,27 +87,50 @@ def phone_number(text: str, default_region: str | None = None) -> str | Invalid 
     return Invalid("invalid")
 
 
-def _free_text(text: str, limit: int) -> str | Invalid:
-    words = " ".join(text.split()).strip(" ,.;:!")
-    if not re.search(r"[^\W\d_]", words):
-        return Invalid("empty")
+def _normalised(text: str) -> str:
+    return " ".join(text.split()).strip(" ,.;:!")
+
+
+def _free_text(text: str, limit: int, refused: str) -> str | Invalid:
+    """``text`` without its lead-ins; Invalid(``refused``) when only lead-ins or an
+    aside are there, Invalid("asked_why") for a question why."""
+    words = _normalised(text)
+    while words != (stripped := _normalised(without_lead_ins(words))):
+        words = stripped
+    if not _LETTER.search(words):
+        return Invalid(refused if _LETTER.search(text) else "empty")
     if len(words) > limit:
         return Invalid("too_long")
-    return words
+    if asks_why(words):
+        return Invalid("asked_why")
+    return Invalid(refused) if is_aside(words) else words
 
 
 def person_name(text: str) -> str | Invalid:
-    """A visitor's name as typed (any script, HTML kept verbatim), 1-100 characters."""
-    return _free_text(_INTRO.sub("", text, count=1), MAX_NAME_LENGTH)
+    """A visitor's name as typed (any script, HTML kept verbatim), 1-100 characters.
+
+    Invalid("not_a_name") for a sentence about something else: one with an
+    email, phone number or web address in it, or words like "my phone is".
+    """
+    name = _free_text(text, MAX_NAME_LENGTH, "not_a_name")
+    if isinstance(name, str) and (_mentions_contact_details(name) or reads_as_sentence(name)):
+        return Invalid("not_a_name")
+    return name
 
 
 def company_name(text: str) -> str | Invalid:
-    """A company name as typed, 1-150 characters."""
-    return _free_text(_INTRO.sub("", text, count=1), MAX_COMPANY_LENGTH)
+    """A company name as typed, 1-150 characters; Invalid("not_a_company") for an
+    aside like "I just told you"."""
+    return _free_text(text, MAX_COMPANY_LENGTH, "not_a_company")
 
 
-def _without_address_and_phone(text: str) -> str:
-    return _PHONE_CANDIDATE.sub(" ", _EMAIL_CANDIDATE.sub(" ", text))
+def _mentions_contact_details(text: str) -> bool:
+    return bool("@" in text or _PHONE_CANDIDATE.search(text) or _WEB_ADDRESS.search(text))
+
+
+def _without_addresses_and_phone(text: str) -> str:
+    without_addresses = _WEB_ADDRESS.sub(" ", _EMAIL_CANDIDATE.sub(" ", text))
+    return _PHONE_CANDIDATE.sub(" ", without_addresses)
 
 
 def contact_details(text: str, *, asked: str, default_region: str | None = None) -> ContactDetails:
@@ -111,19 +139,21 @@ def contact_details(text: str, *, asked: str, default_region: str | None = None)
     ``asked`` is the field the bot asked for (``name`` or ``company``): the
     first piece of free text answers it, and after a name a second piece is
     taken as the company. Email and phone are found wherever they are; values
-    that fail their check are left out (the form asks again for them).
+    that fail their check are left out (the form asks again for them). Lead-ins
+    ("I'm") are dropped, and so are asides ("my phone is"): "my phone is +44 20
+    7946 0958" gives the phone and no name.
     """
     email = email_address(text)
     phone = phone_number(text, default_region)
     pieces = [
-        piece
-        for piece in _HARD_SEPARATORS.split(_without_address_and_phone(text))
-        if re.search(r"[^\W\d_]", piece)
+        _normalised(before_aside(without_lead_ins(piece)))
+        for piece in _HARD_SEPARATORS.split(_without_addresses_and_phone(text))
     ]
+    pieces = [piece for piece in pieces if _LETTER.search(piece) and not is_aside(piece)]
     name = company = None
     if asked == "name" and pieces:
         if len(pieces) == 1:
-            pieces = _NAME_COMPANY_SEPARATOR.split(_INTRO.sub("", pieces[0], count=1), maxsplit=1)
+            pieces = _NAME_COMPANY_SEPARATOR.split(pieces[0], maxsplit=1)
         name = pieces[0]
         company = pieces[1] if len(pieces) > 1 else None
     elif asked == "company" and pieces:

@@ -31,6 +31,7 @@ CANDIDATES = st.one_of(
     st.lists(st.text(max_size=70), max_size=20),
     st.booleans(),
     st.sampled_from(["0", "-5", "1000000", "a lot", "jane@", "1 Jan 2020", "x" * 3000]),
+    st.sampled_from(["my phone is +44 20 7946 0958", "I just told you", "why do you need it?"]),
 )
 
 

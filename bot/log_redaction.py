@@ -6,10 +6,14 @@ with ``+`` and a country code, or in ``DEFAULT_PHONE_REGION``'s format); the
 text of every message, the visitor's (who may write anything, their name
 included) and the bot's (which repeats it: the lead summary), wherever Rasa
 dumps one (its line per message, the policies' state dumps, event reprs and
-dicts); and the values of the personal slots (name, email, phone) in slot
-listings and dicts. A lead form through both servers logging at DEBUG leaves
-none of them (tests/server/test_log_redaction_server.py). Installed by
-:func:`install` in each server process.
+dicts); the values of the person slots (name, company, email, phone) and of
+the slots that keep the visitor's own words (roles, tech stack, start,
+duration, budget, the last question) in slot listings, events and dicts; and
+every other occurrence, in the same record, of a person slot's value or of
+one of its words (a name the visitor typed where a company was asked). Lead
+forms through both servers logging at DEBUG leave none of them
+(tests/server/test_log_redaction_server.py). Installed by :func:`install` in
+each server process.
 """
 
 from __future__ import annotations
@@ -20,14 +24,24 @@ from typing import Any
 
 import phonenumbers
 
-PERSONAL_SLOTS = ("name", "email", "phone")
+# Who the visitor is; their values are also redacted wherever else a record has them.
+PERSONAL_SLOTS = ("name", "company", "email", "phone")
+# The visitor's own words, which may hold a name too.
+FREE_TEXT_SLOTS = ("roles", "tech_stack", "start", "duration", "budget", "knowledge_question")
 REDACTED = "[redacted]"
-_SLOTS = "|".join(PERSONAL_SLOTS)
+PLACEHOLDERS = frozenset({"redacted", "email", "phone"})  # the words of what replaces data
+_SLOTS = "|".join((*PERSONAL_SLOTS, *FREE_TEXT_SLOTS))
+_PERSON_SLOTS = "|".join(PERSONAL_SLOTS)
 # A quote, perhaps escaped (a dict's repr inside a JSON log line).
 _QUOTE = r"""\\?["']"""
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # What else a "name" holds in Rasa's dumps: an action, a form, a response, a slot.
 RASA_NAME = re.compile(rf"(?:action|utter|validate)_\w+|\w+_form|{_SLOTS}|[a-z]+(?:_[a-z]+)+")
+# A list as Rasa and JSON print it (of strings without brackets).
+_LIST = r"\[[^\[\]]*\]"
+# The end of a SlotSet's repr: its ")" before a quote, a comma, a bracket, the end,
+# or a space and a word without ")" ("value: Acme (UK) Ltd)" ends at the second).
+_REPR_END = r"\)(?=\\?[\"']|\s*[,\]]|\s*$|\s+(?!\S*\)))"
 # Where Rasa and the bot write what a visitor typed or gave: (pattern, replacement).
 RULES: list[tuple[re.Pattern[str], str]] = [
     # Rasa's debug line for each message
@@ -38,13 +52,22 @@ RULES: list[tuple[re.Pattern[str], str]] = [
     # the policies' state dumps: "user text: ... | previous action name: ..."
     (re.compile(r"(user text: )(.*?)(?= \| |\\n|\n|\"|$)"), rf"\1{REDACTED}"),
     # events: SlotSet(key: name, value: ...), BotUttered('...', {...}), UserUttered(...)
-    (re.compile(rf"(SlotSet\(key: (?:{_SLOTS}), value: )(.*?)(\))"), rf"\1{REDACTED}\3"),
+    (
+        re.compile(rf"(SlotSet\(key: (?:{_SLOTS}), value: )(.*?)({_REPR_END})", re.M),
+        rf"\1{REDACTED}\3",
+    ),
     (re.compile(r"((?:Bot|User)Uttered\()(['\"])(.*?)\2(, )", re.S), rf"\1\2{REDACTED}\2\4"),
     (re.compile(r"(UserUttered\(text: )(.*?)(, intent: )", re.S), rf"\1{REDACTED}\3"),
     # slot listings: "\tname: Jane Doe\n"
     (re.compile(rf"((?:\\t|\t)(?:{_SLOTS}): )(.*?)(?=\\n|\n|\"|$)"), rf"\1{REDACTED}"),
     # the lead summary's lines: "**Name:** Jane Doe"
-    (re.compile(r"(\*\*(?:Name|Email|Phone):\*\* )([^\\\n]*)"), rf"\1{REDACTED}"),
+    (
+        re.compile(
+            r"(\*\*(?:Name|Company|Work email|Email|Phone|Roles|Tech stack|Start|Duration|Budget)"
+            r":\*\* )([^\\\n]*)"
+        ),
+        rf"\1{REDACTED}",
+    ),
     # event dicts: {"event": "slot", "name": "email", "value": ...}
     (
         re.compile(
@@ -53,6 +76,15 @@ RULES: list[tuple[re.Pattern[str], str]] = [
         ),
         rf"\1\2{REDACTED}\2",
     ),
+    (
+        re.compile(
+            rf"({_QUOTE}name{_QUOTE}:\s*{_QUOTE}(?:{_SLOTS}){_QUOTE},\s*{_QUOTE}value{_QUOTE}:\s*)"
+            rf"{_LIST}"
+        ),
+        rf"\1{REDACTED}",
+    ),
+    # lists of the visitor's words in dicts and JSON: {"roles": ["Jane's team lead"]}
+    (re.compile(rf"({_QUOTE}(?:{_SLOTS}){_QUOTE}:\s*){_LIST}"), rf"\1{REDACTED}"),
     # texts in dicts and JSON: {"text": ...}, {"user_message": ...}
     (
         re.compile(
@@ -65,6 +97,25 @@ RULES: list[tuple[re.Pattern[str], str]] = [
 PERSONAL_VALUE = re.compile(rf"({_QUOTE}(?:visitor_)?(?:{_SLOTS}){_QUOTE}:\s*)({_QUOTE})(.*?)\2")
 DIGITS = re.compile(r"\d")
 MIN_PHONE_DIGITS = 7
+# Where a record shows the value of a person slot (group "value"), to find it elsewhere.
+PERSON_VALUES = [
+    re.compile(rf"SlotSet\(key: (?:{_PERSON_SLOTS}), value: (?P<value>.*?){_REPR_END}", re.M),
+    re.compile(rf"(?:\\t|\t)(?:{_PERSON_SLOTS}): (?P<value>.*?)(?=\\n|\n|\"|$)"),
+    re.compile(
+        rf"{_QUOTE}name{_QUOTE}:\s*{_QUOTE}(?:{_PERSON_SLOTS}){_QUOTE},\s*{_QUOTE}value{_QUOTE}:\s*"
+        rf"(?P<quote>{_QUOTE})(?P<value>.*?)(?P=quote)"
+    ),
+    re.compile(
+        rf"{_QUOTE}(?:visitor_(?:{_PERSON_SLOTS})|company|email|phone){_QUOTE}:\s*"
+        rf"(?P<quote>{_QUOTE})(?P<value>.*?)(?P=quote)"
+    ),
+]
+# A plain "name" key holds a person's name in a slots dict, but an intent's or an
+# action's elsewhere ("inform"): only a value with a capital or a space counts.
+NAME_KEY_VALUE = re.compile(rf"{_QUOTE}name{_QUOTE}:\s*(?P<quote>{_QUOTE})(?P<value>.*?)(?P=quote)")
+# A word of a person slot's value that is redacted wherever else the record has it.
+VALUE_WORD = re.compile(r"[^\W\d_]{3,}")
+NOT_PERSONAL = frozenset({"None", "null", "True", "False"})
 
 
 def _phones(text: str, region: str | None) -> str:
@@ -84,11 +135,49 @@ def _unless_rasa_name(match: re.Match[str]) -> str:
     return f"{match.group(1)}{match.group(2)}{REDACTED}{match.group(2)}"
 
 
+def _may_be_a_person(name: str) -> bool:
+    return " " in name.strip() or not name.islower()
+
+
+def _person_values(text: str) -> list[str]:
+    """The values of person slots that ``text`` shows, and their words, longest first."""
+    values = [match.group("value") for pattern in PERSON_VALUES for match in pattern.finditer(text)]
+    values += [
+        match.group("value")
+        for match in NAME_KEY_VALUE.finditer(text)
+        if not RASA_NAME.fullmatch(match.group("value")) and _may_be_a_person(match.group("value"))
+    ]
+    found: set[str] = set()
+    for value in values:
+        found.add(value.strip())
+        found.update(VALUE_WORD.findall(value))
+    return sorted(
+        (
+            value
+            for value in found
+            if len(value) >= 3
+            and "[" not in value
+            and value not in NOT_PERSONAL
+            and value.lower() not in PLACEHOLDERS
+        ),
+        key=len,
+        reverse=True,
+    )
+
+
+def _everywhere(text: str, values: list[str]) -> str:
+    for value in values:
+        text = re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", REDACTED, text)
+    return text
+
+
 def redact(text: str, region: str | None = None) -> str:
     """``text`` without the personal data this module knows how to find."""
+    person_values = _person_values(text)
     for pattern, replacement in RULES:
         text = pattern.sub(replacement, text)
     text = PERSONAL_VALUE.sub(_unless_rasa_name, text)
+    text = _everywhere(text, person_values)
     text = EMAIL.sub("[email]", text)
     return _phones(text, region)
 

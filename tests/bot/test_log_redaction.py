@@ -46,6 +46,64 @@ def test_personal_slot_values_and_message_texts_are_redacted(dump: str):
 
 
 @pytest.mark.parametrize(
+    "dump",
+    [
+        "SlotSet(key: company, value: Jane Doe Consulting)",
+        "SlotSet(key: company, value: Jane (UK) Ltd)",
+        '["SlotSet(key: company, value: Jane Doe)", "SlotSet(key: requested_slot, value: email)"]',
+        '{"slot_values": "\\tcompany: Jane Doe Ltd\\n\\tteam_size: 3"}',
+        '{"event": "slot", "name": "company", "value": "Jane Doe Ltd"}',
+        '{"slots": {"company": "Jane Doe Ltd", "team_size": 3}}',
+        "SlotSet(key: start, value: when Jane is back)",
+        '{"event": "slot", "name": "roles", "value": ["a lead like Jane"]}',
+        "{'tech_stack': ['whatever Jane uses'], 'team_size': 3}",
+        '"\\tstart: after Jane Doe returns\\n"',
+    ],
+)
+def test_company_and_free_text_slot_values_are_redacted(dump: str):
+    assert "Jane" not in redact(dump)
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        "SlotSet(key: company, value: Dana Kowalski) after the message of Dana Kowalski",
+        '{"event": "slot", "name": "name", "value": "Dana Kowalski"} Kowalski, Dana: 3 devs',
+        '{"slots": {"name": "Dana Kowalski"}, "latest": "for Kowalski"}',
+        "{'visitor_name': 'Dana Kowalski'} BotUttered text Thank you, Dana!",
+    ],
+)
+def test_a_person_slots_value_is_redacted_wherever_else_the_record_has_it(record: str):
+    redacted = redact(record)
+    assert "Dana" not in redacted
+    assert "Kowalski" not in redacted
+
+
+def test_names_of_intents_and_slots_are_not_taken_for_a_persons():
+    record = (
+        "Received user message 'hi' with intent '{\"name\": \"inform\"}'; "
+        "SlotSet(key: requested_slot, value: company) inform company"
+    )
+    assert redact(record).endswith("SlotSet(key: requested_slot, value: company) inform company")
+
+
+# Words that stand for no value ("None") or for one redacted ("[phone]") are kept.
+KEPT_WORDS = {"none", "null", "true", "false", "redacted", "email", "phone"}
+NAME_WORD = st.text(
+    alphabet=st.characters(whitelist_categories=("Lu", "Ll")), min_size=3, max_size=10
+).filter(lambda word: word.lower() not in KEPT_WORDS)
+
+
+@given(
+    st.lists(NAME_WORD, min_size=1, max_size=3).map(" ".join), st.sampled_from(["name", "company"])
+)
+def test_any_person_value_leaves_no_trace_in_its_record(value: str, slot: str):
+    record = f"SlotSet(key: {slot}, value: {value}) and later: {value}!"
+    redacted = redact(record)
+    assert all(word not in redacted for word in value.split()), (value, redacted)
+
+
+@pytest.mark.parametrize(
     "line",
     [
         "2026-12-02 18:33:29.812409 Starting server on port 5005",

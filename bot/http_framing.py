@@ -52,7 +52,7 @@ from http import HTTPStatus
 import sanic
 from sanic.exceptions import InvalidUsage, SanicException
 from sanic.headers import AcceptContainer
-from sanic.http import Http, Stage
+from sanic.http import HTTP_CONTINUE, Http, Stage
 from sanic.request import Request
 from sanic.server.protocols import http_protocol
 
@@ -82,6 +82,10 @@ _DIGITS = re.compile(rb"[0-9]{1,%d}" % MAX_LENGTH_DIGITS)
 # A LF without its CR, or a CR followed by anything but LF.
 _BARE_LINE_END = re.compile(rb"(?<!\r)\n|\r(?=[^\n])")
 _OPTIONAL_WHITESPACE = b" \t"
+# A chunk's size in hex, then perhaps extensions (RFC 9112 7.1.1).
+_CHUNK_SIZE = re.compile(rb"([0-9A-Fa-f]{1,16})(?:[ \t]*;[^\r\n]*)?")
+# What Sanic waits for before it refuses a chunk's size line.
+MAX_CHUNK_HEAD_BYTES = 64
 
 
 class FramingError(ValueError):
@@ -246,6 +250,8 @@ class FramingGuardedHttp(Http):
             InvalidUsage: bad chunked encoding while the app reads the body (400).
         """
         try:
+            if self.request_body == "chunked" and self.request_bytes_left == 0:
+                await self._check_chunk_head()
             return await super().read()
         except InvalidUsage:
             if self.stage is Stage.HANDLER:
@@ -254,6 +260,33 @@ class FramingGuardedHttp(Http):
             self.keep_alive = False
             self.request_body = None
             return None
+
+    async def _check_chunk_head(self) -> None:
+        """Waits for the next chunk's size line as Sanic does, and refuses one Sanic's
+        ``int(size, 16)`` would read leniently (``+5``, ``0x5``, ``5_0``, `` 5``), one
+        whose previous chunk ran past its size, or a last chunk followed by trailers,
+        which Sanic would read as the next request.
+
+        Raises:
+            InvalidUsage: the chunk's head is not ``<hex digits>[;extensions]``.
+        """
+        if self.expecting_continue:  # Sanic's own read sends it first: so do we
+            self.expecting_continue = False
+            await self._send(HTTP_CONTINUE)
+        buffer = self.recv_buffer
+        while (end := buffer.find(b"\r\n", 3)) == -1:
+            if len(buffer) > MAX_CHUNK_HEAD_BYTES:
+                return  # Sanic refuses it
+            await self._receive_more()
+        # The CRLF ending the previous chunk's data (or the head) comes first.
+        size = _CHUNK_SIZE.fullmatch(buffer, 2, end) if buffer[:2] == b"\r\n" else None
+        if size is not None and int(size.group(1), 16) == 0:
+            while len(buffer) < end + 4:
+                await self._receive_more()
+            size = size if buffer[end + 2 : end + 4] == b"\r\n" else None
+        if size is None:
+            self.keep_alive = False
+            raise InvalidUsage("Bad chunked encoding")
 
     async def error_response(self, exception: Exception) -> None:
         """Sanic's once a request was parsed; before that, the guard's own answer."""

@@ -73,6 +73,15 @@ def patch_lead(body: bytes, **headers: str) -> bytes:
     return send("PATCH", "/api/leads/1", body, **{**SALES, **headers})
 
 
+def chunked_call(chunks: bytes) -> bytes:
+    lines = ["POST /webhook HTTP/1.1", f"Authorization: Bearer {ACTION_TOKEN}"]
+    return head(*lines, "Transfer-Encoding: chunked", body=chunks)
+
+
+def chunked_message(chunks: bytes) -> bytes:
+    return head(WEBHOOK, "Transfer-Encoding: chunked", "Accept: application/json", body=chunks)
+
+
 def call(body: bytes, **headers: str) -> bytes:
     return send("POST", "/webhook", body, **{**ACTIONS, **headers})
 
@@ -197,6 +206,8 @@ ACTION_SERVER_ROWS = (
     ),
     Case("GET on the webhook", "actions", get("/webhook", **ACTIONS), 405, "not allowed"),
     Case("unknown path", "actions", get("/nope", **ACTIONS), 404, "not found"),
+    Case("chunked, well formed (control)", "actions", chunked_call(b"2\r\n{}\r\n0\r\n\r\n"), 200),
+    Case("chunked, an extension", "actions", chunked_call(b"2;x=y\r\n{}\r\n0\r\n\r\n"), 200),
     Case(
         "body over the limit",
         "actions",
@@ -333,6 +344,18 @@ RASA_FRAMING_ROWS = (
     Case("HTTP/2.0 version", "rasa", b"GET / HTTP/2.0\r\n\r\n", 400, "request line"),
     Case("head over the limit", "rasa", get("/", Cookie="a" * 20_000), 413, "exceeds"),
     Case("Accept of junk", "rasa", get("/nope", Accept="a/b;value=1"), 404, None),
+    *(
+        Case(f"chunk {name}", "rasa", chunked_message(chunks), 400, "chunked")
+        for name, chunks in (
+            ("size with a plus", b"+2\r\n{}\r\n0\r\n\r\n"),
+            ("size in 0x notation", b"0x2\r\n{}\r\n0\r\n\r\n"),
+            ("size with an underscore", b"0_2\r\n{}\r\n0\r\n\r\n"),
+            ("size after a space", b" 2\r\n{}\r\n0\r\n\r\n"),
+            ("size in Arabic-Indic digits", "\u0662\r\n{}\r\n0\r\n\r\n".encode()),
+            ("data past its size", b"1\r\n{}\r\n0\r\n\r\n"),
+            ("trailers after the last", b"2\r\n{}\r\n0\r\nX-A: b\r\n\r\n"),
+        )
+    ),
     Case(
         "chunk size of junk, body read",
         "rasa",

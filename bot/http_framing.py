@@ -24,6 +24,10 @@ and closes the connection (its framing is unknown) when a request head has
 - a Transfer-Encoding other than exactly one ``chunked``, one on an HTTP/1.0
   request, or one together with a Content-Length.
 
+In a chunked body, a chunk size Sanic's ``int(size, 16)`` reads leniently
+(``+2``, ``0x2``, ``0_2``), a chunk running past its size, or trailers are
+refused the way Sanic refuses a size it cannot read (400, connection closed).
+
 A request whose head Sanic itself refuses (an unparsable request line, a head
 over the size limit, a URL it cannot parse) is answered the same way, instead
 of running the app's middleware and error handler on a made-up request.
@@ -66,9 +70,10 @@ CONTRACT = (
     "its CRLFCRLF (at most Http.HEADER_MAX_SIZE bytes), takes the body's framing from "
     "Content-Length and Transfer-Encoding as parsed there and sets self.request last; an "
     "exception it raises reaches Http.error_response with self.request still None. "
-    "Http.read raises InvalidUsage for a bad chunk, and Http.http1 drains an unread body "
-    "with it after the answer (stage no longer HANDLER). Request.accept parses the Accept "
-    "header once into Request.parsed_accept."
+    "Http.read finds each chunk's size line in recv_buffer after a CRLF once "
+    "request_bytes_left is 0, raises InvalidUsage for a bad one, and Http.http1 drains an "
+    "unread body with it after the answer (stage no longer HANDLER). Request.accept parses "
+    "the Accept header once into Request.parsed_accept."
 )
 # Up to 10**18 - 1 bytes: int() stays cheap and the app's REQUEST_MAX_SIZE answers 413.
 MAX_LENGTH_DIGITS = 18

@@ -1,11 +1,15 @@
-"""A small process supervisor: start services, wait until healthy, stop them together.
+"""A small process supervisor: start services, wait until healthy, keep them up.
 
 ``make run`` needs four long-running processes (Rasa, the action server, the
 web app and the delivery worker). The supervisor starts each in a session of
-its own with its output in a log file, polls each health URL until it
-answers, and then watches: Ctrl-C (SIGINT) or SIGTERM stops every service
-in reverse order, and a service that dies stops the others too, so the stack
-never runs half-alive.
+its own with its output in a log file and waits until each answers its health
+URL; one that cannot start fails the start-up with the end of its log. From
+then on it keeps them up: a process that ends, or that leaves
+``failed_probes_to_restart`` health probes in a row unanswered (a hang,
+:mod:`bot.health_probes`), is killed with its process group and started
+again after a backoff (:mod:`bot.restart_policy`), while the others go on.
+What it restarted and why goes to its output and to ``supervisor.log``.
+Ctrl-C (SIGINT) or SIGTERM stops every service in reverse order.
 """
 
 from __future__ import annotations
@@ -15,60 +19,57 @@ import contextlib
 import os
 import signal
 import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime, timezone
 from pathlib import Path
 
-import httpx
+from bot.health_probes import answers, listens_on
+from bot.health_watch import watch
+from bot.restart_policy import RestartCount, RestartPolicy
+from bot.supervised import RunningService, Service, log_tail
 
 STOP_GRACE_SECONDS = 15.0
 HEALTH_POLL_SECONDS = 0.25
-LOG_TAIL_LINES = 20
+STARTUP_PROBE_TIMEOUT_SECONDS = 2.0
+# A service without a health URL is up once its process has run this long.
+SETTLE_SECONDS = 2.0
 EXIT_INTERRUPTED = 130
+SUPERVISOR_LOG = "supervisor.log"
+DEFAULT_POLICY = RestartPolicy()
+
+__all__ = ["EXIT_INTERRUPTED", "Service", "StartupError", "Supervisor", "log_tail"]
 
 
-@dataclass(frozen=True)
-class Service:
-    """One process of the stack and how to tell that it is ready."""
-
-    name: str
-    command: Sequence[str]
-    health_url: str | None = None  # ready once any HTTP answer comes; None: once started
-    environment: Mapping[str, str] = field(default_factory=dict)
-
-    @property
-    def log_name(self) -> str:
-        """The service's log file name: ``Rasa server`` logs to ``rasa-server.log``."""
-        return self.name.lower().replace(" ", "-") + ".log"
+def _print_now(message: str) -> None:
+    print(message, flush=True)  # at once, also when the output is a pipe or a file
 
 
 class StartupError(RuntimeError):
     """A service died or stayed unhealthy while the stack was starting."""
 
 
-@dataclass
-class _Running:
-    service: Service
-    process: asyncio.subprocess.Process
-    log: Path
-
-
-def log_tail(log: Path, lines: int = LOG_TAIL_LINES) -> str:
-    """The last ``lines`` lines of a log file (empty if it does not exist)."""
+async def _first_of(*awaitables: Awaitable[object]) -> None:
+    """Waits until the first of ``awaitables`` is done and cancels the others."""
+    tasks = [asyncio.ensure_future(awaitable) for awaitable in awaitables]
     try:
-        return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
-    except FileNotFoundError:
-        return ""
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
 
 
 class Supervisor:
-    """Runs ``services`` until interrupted or until one of them stops.
+    """Runs ``services`` and keeps them up until interrupted.
 
     Args:
         services: in start order; they are stopped in reverse order.
-        log_dir: each service writes ``<name>.log`` here.
-        startup_timeout: seconds every health URL has to answer.
-        report: where the supervisor's own messages go (``print`` by default).
+        log_dir: each service writes ``<name>.log`` here, the supervisor ``supervisor.log``.
+        startup_timeout: seconds each health URL has to answer, at start-up and after
+            each restart.
+        report: where the supervisor's own messages go (standard output by default).
+        policy: when to restart and how long to wait first.
+        sleep: waits the backoff before a restart (tests pass one that records it).
+        clock: seconds, for how long a process stayed up and how long probes failed.
     """
 
     def __init__(
@@ -77,16 +78,22 @@ class Supervisor:
         log_dir: Path,
         *,
         startup_timeout: float = 180.0,
-        report: Callable[[str], None] = print,
+        report: Callable[[str], None] = _print_now,
+        policy: RestartPolicy = DEFAULT_POLICY,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.services = list(services)
         self.log_dir = log_dir
         self.startup_timeout = startup_timeout
         self.report = report
-        self._running: list[_Running] = []
+        self.policy = policy
+        self._sleep = sleep
+        self._clock = clock
+        self._running: list[RunningService] = []
 
     async def run(self, on_ready: Callable[[float], None] | None = None) -> int:
-        """Starts the stack and supervises it; returns the process exit code.
+        """Starts the stack and keeps it up until SIGINT or SIGTERM; returns the exit code.
 
         ``on_ready`` gets the seconds it took until every service was healthy.
         """
@@ -101,28 +108,74 @@ class Supervisor:
                 return EXIT_INTERRUPTED
             if on_ready is not None:
                 on_ready(time.monotonic() - started)
-            return await self._watch(stop)
+            await self._keep_up(stop)
+            return EXIT_INTERRUPTED
         except StartupError as error:
-            self.report(str(error))
+            self._say(str(error))
             return 1
         finally:
             await self.stop_all()
             for stop_signal in (signal.SIGINT, signal.SIGTERM):
                 loop.remove_signal_handler(stop_signal)
 
+    def _say(self, message: str) -> None:
+        self.report(message)
+        stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        with (self.log_dir / SUPERVISOR_LOG).open("a", encoding="utf-8") as log:
+            log.write(f"{stamp} {message}\n")
+
     async def _start_all(self, stop: asyncio.Event) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
+        urls = [service.health_url for service in self.services if service.health_url]
         for service in self.services:
-            self._running.append(await self._spawn(service))
-        deadline = time.monotonic() + self.startup_timeout
-        async with httpx.AsyncClient(timeout=2.0) as client:
-            await asyncio.gather(
-                *(self._await_healthy(r, client, deadline, stop) for r in self._running)
+            try:
+                process, log = await self._spawn(service)
+            except OSError as error:
+                raise StartupError(f"The {service.name} could not be started: {error}") from None
+            shares_port = service.health_url is not None and urls.count(service.health_url) > 1
+            self._running.append(
+                RunningService(service, process, log, RestartCount(self.policy), shares_port)
             )
+        deadline = self._clock() + self.startup_timeout
+        waits = {
+            asyncio.ensure_future(self._start_problem(running, deadline, stop)): running
+            for running in self._running
+        }
+        try:
+            while waits:
+                done, _ = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    running = waits.pop(task)
+                    self._check_started(running, task.result())
+        finally:
+            for task in waits:
+                task.cancel()
+        for running in self._running:  # all of them up at the same time once
+            self._check_started(running, None)
 
-    async def _spawn(self, service: Service) -> _Running:
+    def _check_started(self, running: RunningService, problem: str | None) -> None:
+        """Marks the service up, or raises :class:`StartupError` with the end of its log."""
+        code = running.process.returncode
+        if problem is None and code is not None:
+            problem = f"stopped while starting (exit code {code})"
+        if problem is not None:
+            raise StartupError(
+                f"The {running.service.name} {problem}; its log ({running.log}) ends with:\n"
+                f"{log_tail(running.log)}"
+            )
+        if running.up_since is None:
+            running.up_since = self._clock()
+
+    async def _spawn(
+        self, service: Service, restarted_because: str | None = None
+    ) -> tuple[asyncio.subprocess.Process, Path]:
         log = self.log_dir / service.log_name
-        with log.open("wb") as output:
+        with log.open("wb" if restarted_because is None else "ab") as output:
+            if restarted_because is not None:  # the previous process's output stays above
+                stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
+                note = f"\n--- {stamp} bot run restarts the {service.name}: it {restarted_because}"
+                output.write(f"{note} ---\n".encode())
+                output.flush()
             process = await asyncio.create_subprocess_exec(
                 *service.command,
                 stdin=asyncio.subprocess.DEVNULL,
@@ -131,55 +184,113 @@ class Supervisor:
                 env={**os.environ, **service.environment},
                 start_new_session=True,  # Ctrl-C reaches the supervisor only
             )
-        self.report(f"Started {service.name} (pid {process.pid}, log {log})")
-        return _Running(service, process, log)
+        started = "Started" if restarted_because is None else "Restarted"
+        self._say(f"{started} {service.name} (pid {process.pid}, log {log})")
+        return process, log
 
-    async def _await_healthy(
-        self, running: _Running, client: httpx.AsyncClient, deadline: float, stop: asyncio.Event
-    ) -> None:
+    async def _start_problem(
+        self, running: RunningService, deadline: float, stop: asyncio.Event
+    ) -> str | None:
+        """Waits until the service is up; returns what kept it from starting, if anything.
+
+        Up: its health URL answers (and, sharing the port, it listens there itself);
+        without a health URL, its process has run ``SETTLE_SECONDS``.
+        """
         url = running.service.health_url
-        while not stop.is_set():
-            if running.process.returncode is not None:
-                raise StartupError(self._died(running, "while starting"))
-            if url is None:
-                return
-            with contextlib.suppress(httpx.TransportError):
-                await client.get(url)
-                return
-            if time.monotonic() > deadline:
-                raise StartupError(
-                    f"The {running.service.name} did not answer at {url} within "
-                    f"{self.startup_timeout:g}s; its log ({running.log}) ends with:\n"
-                    f"{log_tail(running.log)}"
-                )
+        process = running.process
+        if url is None:
+            await _first_of(stop.wait(), process.wait(), asyncio.sleep(SETTLE_SECONDS))
+        while url is not None and not stop.is_set() and process.returncode is None:
+            listening = not running.shares_port or listens_on(process.pid, url) is not False
+            if listening and await answers(url, STARTUP_PROBE_TIMEOUT_SECONDS):
+                break
+            if self._clock() > deadline:
+                return f"did not answer at {url} within {self.startup_timeout:g}s"
             await asyncio.sleep(HEALTH_POLL_SECONDS)
+        if process.returncode is not None and not stop.is_set():
+            return f"stopped while starting (exit code {process.returncode})"
+        return None
 
-    async def _watch(self, stop: asyncio.Event) -> int:
-        stopping = asyncio.create_task(stop.wait())
-        exits = {asyncio.create_task(r.process.wait()): r for r in self._running}
-        done, _ = await asyncio.wait([stopping, *exits], return_when=asyncio.FIRST_COMPLETED)
-        for task in [stopping, *exits]:
-            if task not in done:
+    async def _keep_up(self, stop: asyncio.Event) -> None:
+        keepers = [asyncio.ensure_future(self._keep(running, stop)) for running in self._running]
+        groups: dict[str, list[RunningService]] = {}
+        for running in self._running:
+            if running.service.health_url is not None:
+                groups.setdefault(running.service.health_url, []).append(running)
+        probers = [
+            asyncio.ensure_future(watch(url, group, self.policy, self._clock))
+            for url, group in groups.items()
+        ]
+        try:
+            await asyncio.gather(*keepers)
+        finally:
+            for task in [*keepers, *probers]:
                 task.cancel()
-        if stopping in done:
-            return EXIT_INTERRUPTED
-        died = next(exits[task] for task in done if task in exits)
-        self.report(self._died(died, "unexpectedly") + "\nStopping the others.")
-        return 1
+            await asyncio.gather(*keepers, *probers, return_exceptions=True)
+
+    async def _keep(self, running: RunningService, stop: asyncio.Event) -> None:
+        """Restarts the service each time it goes down, until ``stop`` is set."""
+        reason = await self._until_down(running, stop)
+        while reason is not None:
+            problem = await self._restart(running, reason, stop)
+            reason = problem if problem is not None else await self._until_down(running, stop)
+
+    async def _until_down(self, running: RunningService, stop: asyncio.Event) -> str | None:
+        """Why the service went down (None: ``stop`` was set first)."""
+        await _first_of(stop.wait(), running.process.wait(), running.unresponsive.wait())
+        if stop.is_set():
+            return None
+        if running.process.returncode is not None:
+            return f"stopped (exit code {running.process.returncode})"
+        seconds = self._clock() - running.failing_since
+        return f"did not answer its health check {running.failed_probes} times in {seconds:.0f} s"
+
+    async def _restart(
+        self, running: RunningService, reason: str, stop: asyncio.Event
+    ) -> str | None:
+        """Kills what is left of the service, waits its backoff and starts it again.
+
+        Returns:
+            What kept the new process from starting (None: it is up, or ``stop`` was set).
+        """
+        up_since, running.up_since = running.up_since, None
+        up_for = self._clock() - up_since if up_since is not None else 0.0
+        exited = running.process.returncode is not None
+        await self._kill(running)
+        delay = running.restarts.next_delay(up_for)
+        message = (
+            f"The {running.service.name} {reason}; restarting it in {delay:g} s"
+            f" (restart {running.restarts.total})"
+        )
+        if exited:
+            message += f"; its log ({running.log}) ends with:\n{log_tail(running.log)}"
+        self._say(message)
+        await _first_of(stop.wait(), self._sleep(delay))
+        if stop.is_set():
+            return None
+        try:
+            process, _ = await self._spawn(running.service, restarted_because=reason)
+        except OSError as error:  # its program gone meanwhile: try again after the next wait
+            return f"could not be started ({error})"
+        running.restarted(process)
+        problem = await self._start_problem(running, self._clock() + self.startup_timeout, stop)
+        if problem is None and not stop.is_set():
+            running.up_since = self._clock()
+            self._say(f"The {running.service.name} is up again (pid {running.process.pid})")
+        return problem
 
     @staticmethod
-    def _died(running: _Running, when: str) -> str:
-        return (
-            f"The {running.service.name} stopped {when} (exit code "
-            f"{running.process.returncode}); its log ({running.log}) ends with:\n"
-            f"{log_tail(running.log)}"
-        )
+    async def _kill(running: RunningService) -> None:
+        """Kills the service's process group: a hung process, or what a dead one left."""
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(running.process.pid, signal.SIGKILL)
+        await running.process.wait()
 
     async def stop_all(self) -> None:
         """Stops every running service, newest first: SIGTERM, then SIGKILL after a grace."""
         alive = [r for r in reversed(self._running) if r.process.returncode is None]
         if alive:
-            self.report("Stopping " + ", ".join(r.service.name for r in alive) + "...")
+            self._say("Stopping " + ", ".join(r.service.name for r in alive) + "...")
         for running in alive:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(running.process.pid, signal.SIGTERM)

@@ -159,6 +159,7 @@ def _run(args: argparse.Namespace) -> int:
     model = serving_model_or_exit(args.model)
     if args.dev and not settings.sales_api_token:
         settings = replace(settings, sales_dev_mode=True)
+    configured_token = settings.sales_api_token
     settings = stack.with_dev_token(settings)
     if not settings.sales_api_token:
         raise SystemExit(
@@ -170,8 +171,12 @@ def _run(args: argparse.Namespace) -> int:
         return stack.run_shell(settings, model)
     print(f"serving {model}")
     supervisor = Supervisor(stack.services(settings, model), settings.log_dir)
-    ready = stack.ready_message
-    return asyncio.run(supervisor.run(on_ready=lambda seconds: print(ready(settings, seconds))))
+    made_up = settings.sales_api_token != configured_token
+
+    def say_ready(seconds: float) -> None:
+        print(stack.ready_message(settings, seconds, token_made_up=made_up), flush=True)
+
+    return asyncio.run(supervisor.run(on_ready=say_ready))
 
 
 def make_parser() -> argparse.ArgumentParser:

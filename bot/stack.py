@@ -7,7 +7,8 @@ lead delivery worker, each with the health URL the supervisor waits for.
 
 from __future__ import annotations
 
-import secrets
+import os
+import secrets as random_secrets
 import subprocess
 import sys
 import time
@@ -16,12 +17,16 @@ from pathlib import Path
 
 import yaml
 
+from bot.private_files import write_private
 from bot.rasa_server import SHARED_PORT_VARIABLE, START_AFTER_VARIABLE
 from bot.settings import Settings, sqlite_path
 from bot.supervisor import Service
-from bot.tracker_store import endpoints
+from bot.tracker_store import endpoint_passwords, endpoints
 
 CREDENTIALS_FILE = Path("credentials.yml")
+# Files written for the processes of a run (Rasa's endpoints): this user's only,
+# and not among the logs, which get copied into bug reports and log collectors.
+RUN_DIR = Path("var/run")
 # What `bot serve` runs in a container, by the name its command takes.
 SERVICE_NAMES = ("rasa", "actions", "web", "delivery")
 
@@ -30,14 +35,24 @@ def with_dev_token(settings: Settings) -> Settings:
     """In dev mode without ``SALES_API_TOKEN``, a token made up for this run."""
     if settings.sales_api_token or not settings.sales_dev_mode:
         return settings
-    return replace(settings, sales_api_token=secrets.token_urlsafe(32))
+    return replace(settings, sales_api_token=random_secrets.token_urlsafe(32))
+
+
+def endpoints_path(settings: Settings) -> Path:
+    """Where :func:`endpoints_for` writes Rasa's endpoints file: one per Rasa port, so
+    that runs side by side (tests, replicas) keep their own."""
+    return RUN_DIR / f"endpoints-{settings.rasa_port}.yml"
 
 
 def endpoints_for(settings: Settings) -> Path:
-    """The endpoints file for Rasa, written from the settings (action server, tracker store)."""
-    path = settings.log_dir / "endpoints.yml"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(yaml.safe_dump(endpoints(settings), sort_keys=False), encoding="utf-8")
+    """The endpoints file for Rasa, written from the settings (action server, tracker
+    store, lock store, event broker), mode 0600 in ``RUN_DIR``.
+
+    It holds no password: the Rasa process gets them in its environment
+    (:func:`bot.tracker_store.endpoint_passwords`).
+    """
+    path = endpoints_path(settings)
+    write_private(path, yaml.safe_dump(endpoints(settings), sort_keys=False))
     store = sqlite_path(settings.tracker_store_url)
     if store is not None:
         store.parent.mkdir(parents=True, exist_ok=True)
@@ -83,16 +98,19 @@ def rasa_servers(settings: Settings, model: Path) -> list[Service]:
     ]  # fmt: skip
     count = settings.rasa_workers
     # A process listens only once its model is loaded, so connections go to ready
-    # ones; the health check of each reaches whichever process the kernel picks.
-    # The first loads alone (it answers sooner); the others start once it listens.
+    # ones. They share one health URL: the supervisor counts each as up once it
+    # listens itself, and credits each probe to the process the kernel gave it to
+    # (bot.health_probes). The first loads alone (it answers sooner); the others
+    # start once a process listens: at once when one is restarted beside the rest.
     shared = {SHARED_PORT_VARIABLE: "true"} if count > 1 else {}
     later = {**shared, START_AFTER_VARIABLE: str(settings.rasa_port)}
+    secrets = endpoint_passwords(settings)
     return [
         Service(
             "Rasa server" + (f" {number}" if count > 1 else ""),
             command,
             health_url=f"http://127.0.0.1:{settings.rasa_port}/",
-            environment=shared if number == 1 else later,
+            environment={**(shared if number == 1 else later), **secrets},
         )
         for number in range(1, count + 1)
     ]
@@ -146,14 +164,20 @@ def single_service(settings: Settings, model: Path | None, name: str) -> Service
     raise ValueError(f"unknown service {name!r}: one of {', '.join(SERVICE_NAMES)}")
 
 
-def ready_message(settings: Settings, seconds: float) -> str:
-    """What ``make run`` prints once every service answers."""
+def ready_message(settings: Settings, seconds: float, token_made_up: bool) -> str:
+    """What ``make run`` prints once every service answers: the sales API token only when
+    it was made up for this run (``with_dev_token``), never one configured."""
     web = f"http://localhost:{settings.web_port}"
     rasa = f"http://localhost:{settings.rasa_port}"
+    token = (
+        f"API token made up for this run: {settings.sales_api_token}"
+        if token_made_up
+        else "API token: the SALES_API_TOKEN you set"
+    )
     return f"""
 The bot is up ({seconds:.1f} s).
   chat:      {web}/  (the demo site with the chat widget)
-  sales:     {web}/sales  (API token: {settings.sales_api_token})
+  sales:     {web}/sales  ({token})
   REST:      curl -s {rasa}/webhooks/rest/webhook -H 'Content-Type: application/json' \\
                -d '{{"sender": "me", "message": "What is outstaffing?"}}'
   terminal:  make shell
@@ -170,7 +194,10 @@ def run_shell(settings: Settings, model: Path) -> int:
     try:
         _wait_until_answering(str(server.health_url), actions)
         shell = [sys.executable, "-m", "bot.rasa_server", "shell", "--model", str(model)]
-        return subprocess.call([*shell, "--endpoints", str(endpoints_for(settings))])
+        environment = {**os.environ, **endpoint_passwords(settings)}
+        return subprocess.call(
+            [*shell, "--endpoints", str(endpoints_for(settings))], env=environment
+        )
     finally:
         actions.terminate()
         actions.wait(timeout=15)

@@ -6,6 +6,12 @@ Rasa reads the action server and the tracker store from ``endpoints.yml``;
 PostgreSQL, ``LOCK_STORE_URL`` moves conversation locks to Redis (for several
 Rasa workers), ``EVENT_BROKER_URL`` sends every conversation event to RabbitMQ
 and ``ACTIONS_PORT`` moves the action server.
+
+No secret goes in the file: where a URL holds a password, the file names an
+environment variable instead (``${TRACKER_STORE_PASSWORD}``), which Rasa
+replaces with its value as it reads the file (``rasa.shared.utils.io``
+resolves ``${...}`` in every plain scalar of a YAML file it reads), and
+:func:`endpoint_passwords` gives the Rasa process those variables.
 """
 
 from __future__ import annotations
@@ -21,6 +27,12 @@ REDIS_LOCK_STORE = "bot.redis_lock_store.AtomicRedisLockStore"
 BUFFERING_EVENT_BROKER = "bot.event_broker.BufferingPikaEventBroker"
 # Seconds between two attempts to reach RabbitMQ (the broker retries in the background).
 EVENT_BROKER_RETRY_SECONDS = 5
+# The variable that carries each section's password into the Rasa process.
+PASSWORD_VARIABLES = {
+    "tracker_store": "TRACKER_STORE_PASSWORD",
+    "lock_store": "LOCK_STORE_PASSWORD",
+    "event_broker": "EVENT_BROKER_PASSWORD",
+}
 
 
 def tracker_store_config(url: str) -> dict[str, Any]:
@@ -103,7 +115,27 @@ def event_broker_config(url: str, queue: str) -> dict[str, Any]:
 
 
 def endpoints(settings: Settings) -> dict[str, Any]:
-    """The content of the endpoints file ``bot run`` hands to Rasa."""
+    """The content of the endpoints file ``bot run`` hands to Rasa: its passwords are
+    placeholders for the variables of :func:`endpoint_passwords`."""
+    content = _sections(settings)
+    for section, variable in PASSWORD_VARIABLES.items():
+        if "password" in content.get(section, {}):
+            content[section] = {**content[section], "password": f"${{{variable}}}"}
+    return content
+
+
+def endpoint_passwords(settings: Settings) -> dict[str, str]:
+    """The environment variables the Rasa process needs to read :func:`endpoints`' file,
+    with their values (the passwords in the settings' URLs)."""
+    content = _sections(settings)
+    return {
+        variable: str(content[section]["password"])
+        for section, variable in PASSWORD_VARIABLES.items()
+        if "password" in content.get(section, {})
+    }
+
+
+def _sections(settings: Settings) -> dict[str, Any]:
     # 127.0.0.1, not localhost: Rasa resolves the name again for every action call.
     actions = settings.action_server_url or f"http://127.0.0.1:{settings.actions_port}/webhook"
     # The domain (34 KB) goes only to the actions domain.yml marks send_domain.

@@ -5,8 +5,24 @@ from __future__ import annotations
 import pytest
 
 from bot.settings import Settings, SettingsError, load_settings
-from bot.stack import rasa_servers
-from bot.tracker_store import endpoints, lock_store_config, tracker_store_config
+from bot.stack import endpoints_for, rasa_servers
+from bot.tracker_store import (
+    endpoint_passwords,
+    endpoints,
+    lock_store_config,
+    tracker_store_config,
+)
+
+PASSWORDS = {
+    "TRACKER_STORE_PASSWORD": "tr@ck:er/pw",
+    "LOCK_STORE_PASSWORD": "l0ck pw",
+    "EVENT_BROKER_PASSWORD": "br0ker%pw",
+}
+WITH_PASSWORDS = {
+    "TRACKER_STORE_URL": "postgresql://bot:tr%40ck%3Aer%2Fpw@db.internal/agency",
+    "LOCK_STORE_URL": "redis://:l0ck%20pw@cache.internal:6379/0",
+    "EVENT_BROKER_URL": "amqp://bot:br0ker%25pw@mq.internal/agency",
+}
 
 
 def test_the_default_keeps_conversations_in_a_sqlite_file():
@@ -65,7 +81,7 @@ def test_a_redis_url_becomes_the_atomic_lock_store():
         "port": 6380,
         "db": 3,
         "use_ssl": True,
-        "password": "p@ss",
+        "password": "${LOCK_STORE_PASSWORD}",
     }
     assert lock_store_config("redis://localhost")["db"] == 0
 
@@ -75,7 +91,8 @@ def test_a_lock_store_url_with_a_named_database_is_refused():
         lock_store_config("redis://localhost/locks")
 
 
-def test_several_rasa_workers_are_processes_sharing_the_port(tmp_path):
+def test_several_rasa_workers_are_processes_sharing_the_port(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the endpoints file goes to var/run/ here
     one = load_settings({"LOG_DIR": str(tmp_path)})
     two = load_settings(
         {"LOG_DIR": str(tmp_path), "RASA_WORKERS": "2", "LOCK_STORE_URL": "redis://r"}
@@ -106,7 +123,7 @@ def test_an_amqp_url_becomes_the_buffering_event_broker():
         "url": "amqp://mq.internal/agency",
         "port": 5673,
         "username": "bot",
-        "password": "p@ss",
+        "password": "${EVENT_BROKER_PASSWORD}",
         "queues": ["crm"],
         "connection_attempts": 1,
         "retry_delay_in_seconds": 5,
@@ -126,3 +143,53 @@ def test_an_action_server_url_points_rasa_at_another_host():
 
 def test_rasa_sends_the_domain_only_to_the_actions_that_ask_for_it():
     assert endpoints(load_settings({}))["action_endpoint"]["enable_selective_domain"] is True
+
+
+def test_the_endpoints_name_a_variable_for_each_password_and_hold_none():
+    settings = load_settings(WITH_PASSWORDS)
+    content = endpoints(settings)
+    assert content["tracker_store"]["password"] == "${TRACKER_STORE_PASSWORD}"
+    assert content["lock_store"]["password"] == "${LOCK_STORE_PASSWORD}"
+    assert content["event_broker"]["password"] == "${EVENT_BROKER_PASSWORD}"
+    assert endpoint_passwords(settings) == PASSWORDS
+    assert endpoint_passwords(load_settings({})) == {}
+
+
+def test_the_endpoints_file_is_private_outside_the_logs_and_holds_no_password(
+    tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    logs = tmp_path / "logs"
+    settings = load_settings({**WITH_PASSWORDS, "LOG_DIR": str(logs)})
+    path = endpoints_for(settings).resolve()
+    assert logs not in path.parents
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert path.parent.stat().st_mode & 0o777 == 0o700
+    text = path.read_text()
+    for password in PASSWORDS.values():
+        assert password not in text
+    [rasa] = rasa_servers(settings, tmp_path / "model.tar.gz")
+    assert PASSWORDS.items() <= rasa.environment.items()  # given to the process instead
+
+
+def test_rasa_reads_the_passwords_of_the_endpoints_file_from_its_environment(tmp_path, monkeypatch):
+    from rasa.shared.exceptions import RasaException
+    from rasa.utils.endpoints import read_endpoint_config
+
+    monkeypatch.chdir(tmp_path)
+    path = str(endpoints_for(load_settings(WITH_PASSWORDS)))
+    for variable in PASSWORDS:
+        monkeypatch.delenv(variable, raising=False)
+    with pytest.raises(RasaException, match="_PASSWORD"):
+        read_endpoint_config(path, "tracker_store")
+    for variable, password in PASSWORDS.items():
+        monkeypatch.setenv(variable, password)
+    sections = {
+        "tracker_store": "TRACKER_STORE_PASSWORD",
+        "lock_store": "LOCK_STORE_PASSWORD",
+        "event_broker": "EVENT_BROKER_PASSWORD",
+    }
+    for section, variable in sections.items():
+        config = read_endpoint_config(path, section)
+        assert config is not None
+        assert config.kwargs["password"] == PASSWORDS[variable]

@@ -160,7 +160,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.dev and not settings.sales_api_token:
         settings = replace(settings, sales_dev_mode=True)
     configured_token = settings.sales_api_token
-    settings = stack.with_dev_token(settings)
+    settings = stack.with_chat_session_secret(stack.with_dev_token(settings))
     if not settings.sales_api_token:
         raise SystemExit(
             "error: SALES_API_TOKEN is not set: set it, or use `bot run --dev` on a"

@@ -38,6 +38,14 @@ def with_dev_token(settings: Settings) -> Settings:
     return replace(settings, sales_api_token=random_secrets.token_urlsafe(32))
 
 
+def with_chat_session_secret(settings: Settings) -> Settings:
+    """Without ``CHAT_SESSION_SECRET``, one made up for this run (never shown): every Rasa
+    process of the run, restarted ones too, signs and checks chat sessions with it."""
+    if settings.chat_session_secret:
+        return settings
+    return replace(settings, chat_session_secret=random_secrets.token_urlsafe(32))
+
+
 def endpoints_path(settings: Settings) -> Path:
     """Where :func:`endpoints_for` writes Rasa's endpoints file: one per Rasa port, so
     that runs side by side (tests, replicas) keep their own."""
@@ -105,6 +113,8 @@ def rasa_servers(settings: Settings, model: Path) -> list[Service]:
     shared = {SHARED_PORT_VARIABLE: "true"} if count > 1 else {}
     later = {**shared, START_AFTER_VARIABLE: str(settings.rasa_port)}
     secrets = endpoint_passwords(settings)
+    if settings.chat_session_secret:
+        secrets["CHAT_SESSION_SECRET"] = settings.chat_session_secret
     return [
         Service(
             "Rasa server" + (f" {number}" if count > 1 else ""),

@@ -1,9 +1,21 @@
-"""What ``bot run`` shows: a secret made up for a run, never one that was configured."""
+"""What ``bot run`` gives its processes and shows: secrets made up for a run, and
+never a secret that was configured."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from bot.settings import load_settings
-from bot.stack import ready_message, with_dev_token
+from bot.stack import rasa_servers, ready_message, with_chat_session_secret, with_dev_token
+
+TWO_WORKERS = {"RASA_WORKERS": "2", "LOCK_STORE_URL": "redis://127.0.0.1:6379/0"}
+
+
+@pytest.fixture(autouse=True)
+def _run_files_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # rasa_servers writes the endpoints file under var/run/
 
 
 def test_a_configured_sales_token_is_never_printed():
@@ -17,3 +29,25 @@ def test_a_token_made_up_for_a_dev_run_is_printed():
     settings = with_dev_token(load_settings({"SALES_DEV_MODE": "true"}))
     assert settings.sales_api_token
     assert settings.sales_api_token in ready_message(settings, 3.0, token_made_up=True)
+
+
+def test_every_rasa_process_of_a_run_gets_the_same_chat_session_secret(tmp_path: Path):
+    settings = with_chat_session_secret(load_settings(TWO_WORKERS))
+    first, second = rasa_servers(settings, tmp_path / "model.tar.gz")
+    secret = first.environment["CHAT_SESSION_SECRET"]
+    assert len(secret) >= 32
+    assert second.environment["CHAT_SESSION_SECRET"] == secret
+    assert secret not in ready_message(settings, 3.0, token_made_up=True)
+    another_run = with_chat_session_secret(load_settings(TWO_WORKERS))
+    assert another_run.chat_session_secret != secret
+
+
+def test_a_configured_chat_session_secret_is_the_one_given():
+    configured = "a-configured-chat-session-secret-of-40-chars"
+    settings = with_chat_session_secret(
+        load_settings({**TWO_WORKERS, "CHAT_SESSION_SECRET": configured})
+    )
+    assert {
+        service.environment["CHAT_SESSION_SECRET"]
+        for service in rasa_servers(settings, Path("model.tar.gz"))
+    } == {configured}

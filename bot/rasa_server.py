@@ -48,6 +48,10 @@ The server (``run``, ``shell``):
   of going on empty or in memory (:mod:`bot.tracker_store_health`).
 - Request bodies are capped at ``MAX_REQUEST_BYTES`` (Sanic's default is
   100 MB; :func:`bot.channels.rest.limit_request_bodies`).
+- A request whose framing is unclear (a ``Content-Length`` of ``-1`` froze
+  Sanic 21.12 for good) is refused before its body is read
+  (:mod:`bot.http_framing`), and Sanic's own errors answer in JSON whatever
+  the client's ``Accept`` header says (:func:`answer_errors_in_json`).
 - Several processes can share one port (``RASA_WORKERS``, see ``bot.stack``):
   ``SO_REUSEPORT``, the later ones starting once the first listens.
 
@@ -161,6 +165,13 @@ def ignore_faq_examples_without_response() -> None:
     rasa.utils.common._filter_warnings = set_up_then_ignore
 
 
+def answer_errors_in_json() -> None:
+    """Makes Sanic answer its own errors (a bad chunk, an unknown route) in JSON:
+    Sanic reads ``SANIC_*`` variables into the config of the app Rasa creates,
+    whose fallback format follows the client's ``Accept`` header (HTML by default)."""
+    os.environ["SANIC_FALLBACK_ERROR_FORMAT"] = "json"
+
+
 def wait_for_first_server(port: int, timeout: float = FIRST_SERVER_TIMEOUT_SECONDS) -> bool:
     """Waits until a server listens on ``127.0.0.1:port``, at most ``timeout`` seconds.
 
@@ -241,6 +252,7 @@ def serve_with_fixes() -> None:
 
     refuse_unclear_framing()
     limit_request_bodies()
+    answer_errors_in_json()
     fail_instead_of_falling_back()
     speed_up_turns()
     use_compiled_action_schema()

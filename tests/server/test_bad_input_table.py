@@ -364,6 +364,14 @@ RASA_FRAMING_ROWS = (
         "chunked",
     ),
     Case(
+        "chunk size of junk, body read, no Accept",
+        "rasa",
+        head(WEBHOOK, "Transfer-Encoding: chunked", body=b"zz\r\n\r\n"),
+        400,
+        "chunked",
+    ),
+    Case("unknown route, no Accept", "rasa", get("/nope"), 404, "not found"),
+    Case(
         "negative chunk size, body read",
         "rasa",
         head(WEBHOOK, "Transfer-Encoding: chunked", "Accept: application/json", body=b"-1\r\n\r\n"),

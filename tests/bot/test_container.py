@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -27,7 +28,8 @@ def bot(*arguments: str, environment: dict[str, str] | None = None) -> subproces
     )
 
 
-def test_each_service_name_picks_its_process():
+def test_each_service_name_picks_its_process(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # single_service writes Rasa's endpoints file under var/run/
     settings = Settings(actions_port=6001, web_port=8001)
     assert "bot.action_server" in single_service(settings, None, "actions").command
     assert single_service(settings, None, "actions").health_url == "http://127.0.0.1:6001/health"
@@ -80,3 +82,35 @@ def test_serve_becomes_the_service_and_healthcheck_follows_it(tmp_path):
 def test_a_service_without_a_health_url_is_healthy_while_it_runs(tmp_path):
     (tmp_path / "health-url").write_text("")
     assert bot("healthcheck", "--health-file", str(tmp_path / "health-url")).returncode == 0
+
+
+def test_healthcheck_stops_a_service_that_stopped_answering_but_not_one_still_starting(
+    tmp_path,
+):
+    port, health_file = free_port(), tmp_path / "health-url"
+    environment = {
+        **os.environ,
+        "ACTIONS_PORT": str(port),
+        "DATABASE_URL": f"sqlite:///{tmp_path}/l.db",
+    }
+    command = [sys.executable, "-m", "bot", "serve", "actions", "--health-file", str(health_file)]
+    process = subprocess.Popen(command, cwd=ROOT, env=environment, stderr=subprocess.DEVNULL)
+    check = ["healthcheck", "--health-file", str(health_file), "--stop-after", "1"]
+    try:
+        deadline = time.monotonic() + 60
+        while not health_file.exists() or bot(*check).returncode != 0:
+            assert process.poll() is None  # unanswered while starting: not counted
+            assert time.monotonic() < deadline
+            time.sleep(0.3)
+        os.kill(process.pid, signal.SIGSTOP)  # as good as hung
+        check[-1] = "2"
+        assert bot(*check, "--timeout", "1").returncode == 1
+        assert process.poll() is None
+        stopped = bot(*check, "--timeout", "1")
+        assert stopped.returncode == 1
+        assert "stopping the service" in stopped.stderr
+        assert process.wait(timeout=30) == -signal.SIGKILL
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()

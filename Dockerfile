@@ -71,7 +71,12 @@ COPY --from=build --chown=10001:10001 /app/var ./var
 USER 10001:10001
 VOLUME ["/app/var"]
 EXPOSE 5005 5055 8000
-HEALTHCHECK --interval=30s --timeout=5s --start-period=90s --retries=3 \
-    CMD ["bot", "healthcheck"]
+# Unhealthy after 3 checks in a row without an answer below 500. Docker restarts
+# only a container whose process ended, so once the service has answered, 3
+# checks in a row with no answer at all (a hang) kill it: run the container with
+# an init (compose `init: true`, `docker run --init`) so that it is not PID 1,
+# and with a restart policy. Kubernetes ignores this and probes the pods itself.
+HEALTHCHECK --interval=20s --timeout=5s --start-period=180s --retries=3 \
+    CMD ["bot", "healthcheck", "--stop-after", "3"]
 ENTRYPOINT ["bot"]
 CMD ["serve", "rasa"]

@@ -8,15 +8,18 @@ the bot reads, every container command is a service ``bot serve`` knows.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
 
-from bot.stack import SERVICE_NAMES
+from bot.settings import Settings
+from bot.stack import SERVICE_NAMES, single_service
 from tests.conftest import ROOT
 
 KUBERNETES = sorted((ROOT / "deploy/kubernetes").glob("*.yaml"))
@@ -154,3 +157,56 @@ def test_compose_commands_are_bot_services():
         command = service.get("command", [])
         if service.get("image", "").startswith("agency-bot") and command[:1] == ["serve"]:
             assert command[1] in SERVICE_NAMES, name
+
+
+def http_path(url: str | None) -> str:
+    return urlsplit(url or "").path
+
+
+def test_every_server_is_restarted_when_it_dies_or_stops_answering(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # single_service writes Rasa's endpoints file under var/run/
+    # Alive means answering at all: the web app's /health reads the database,
+    # which a restart would not bring back, so its liveness asks for the demo page.
+    alive_paths = {"rasa": "/", "actions": "/health", "web": "/"}
+    for doc in kubernetes_documents():
+        if doc["kind"] not in ("Deployment", "StatefulSet"):
+            continue
+        name, spec = doc["metadata"]["name"], doc["spec"]["template"]["spec"]
+        assert spec.get("restartPolicy", "Always") == "Always", name
+        [container] = spec["containers"]
+        service = container["args"][1]
+        if service not in alive_paths:
+            assert "ports" not in container, name  # the delivery worker: nothing to probe
+            continue
+        ready = single_service(Settings(), Path("model.tar.gz"), service).health_url
+        assert container["readinessProbe"]["httpGet"]["path"] == http_path(ready), name
+        liveness = container["livenessProbe"]
+        assert liveness["httpGet"]["path"] == alive_paths[service], name
+        assert liveness["timeoutSeconds"] >= 1, name
+        assert liveness["failureThreshold"] >= 3, name  # one slow answer is no hang
+        startup = container["startupProbe"]
+        assert startup["periodSeconds"] * startup["failureThreshold"] >= 60, name
+
+
+def test_compose_restarts_a_bot_container_that_dies_or_hangs():
+    for name, service in compose()["services"].items():
+        if not service.get("image", "").startswith("agency-bot") or name == "migrate":
+            continue
+        assert service["restart"] in ("always", "unless-stopped"), name
+        assert service["init"] is True, name  # the service is not PID 1: it can be killed
+        test = service["healthcheck"]["test"]
+        assert test[:3] == ["CMD", "bot", "healthcheck"], name
+        assert "--stop-after" in test, name
+    assert compose()["services"]["rasa"]["healthcheck"]["start_period"] == "180s"
+
+
+def test_the_image_health_check_stops_a_hung_service():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    healthcheck = re.search(r"^HEALTHCHECK .*\n\s+CMD (\[.*\])$", dockerfile, re.M)
+    assert healthcheck is not None
+    assert json.loads(healthcheck.group(1)) == ["bot", "healthcheck", "--stop-after", "3"]
+
+
+def test_every_rasa_replica_gets_the_shared_chat_session_secret():
+    assert "CHAT_SESSION_SECRET" in compose()["services"]["rasa"]["environment"]
+    assert "CHAT_SESSION_SECRET=" in (ROOT / "docs/deploy.md").read_text()

@@ -63,7 +63,7 @@ def acknowledge_phone_instead_of_name(
         and set_now.get("phone") is not None
         and set_now.get("name") is None
     ):
-        dispatcher.utter_message(response="utter_phone_noted")
+        dispatcher.utter_message(response="utter_lead_phone_noted")
 
 
 def cleared_lead_slots() -> list[dict[str, Any]]:

@@ -150,7 +150,7 @@ async def test_a_phone_given_for_the_name_is_taken_and_the_name_asked_again(make
     assert slots["phone"] == "+44 20 7946 0958"
     assert slots.get("name") is None
     assert slots["requested_slot"] == "name"
-    assert responses == ["utter_phone_noted"]
+    assert responses == ["utter_lead_phone_noted"]
 
 
 async def test_the_name_after_a_phone_first_answer_is_the_name_not_the_company(

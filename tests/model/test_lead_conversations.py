@@ -139,3 +139,24 @@ def test_change_my_email_at_the_summary_asks_for_it_and_shows_the_summary_again(
     assert "jane.doe@acme.example" in texts(replies)
     assert texts(replies).endswith("Shall I send it?")
     assert visitor.slots()["email"] == "jane.doe@acme.example"
+
+
+def test_a_phone_given_for_the_name_is_taken_and_the_name_asked_again(visitor, text_of, domain):
+    visitor.say("we need 3 senior Python developers starting next month")
+    visitor.say("outstaffing")
+    replies = visitor.say("my phone is +44 20 7946 0958")
+    assert texts(replies[:1]) == text_of("utter_lead_phone_noted")
+    [without_phone] = [
+        variant
+        for variant in domain["responses"]["utter_ask_lead_form_name"]
+        if "condition" not in variant
+    ]
+    assert texts(replies[1:]) == " ".join(without_phone["text"].split())
+    assert "name" not in visitor.slots()
+    replies = visitor.say("I just told you")
+    assert text_of("utter_name_invalid_not_a_name") in texts(replies)
+    replies = visitor.say("I just told you. Dana Kowalski")
+    assert text_of("utter_ask_lead_form_company") in texts(replies)
+    slots = visitor.slots()
+    assert (slots["name"], slots["phone"]) == ("Dana Kowalski", "+44 20 7946 0958")
+    assert "company" not in slots

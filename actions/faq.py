@@ -2,7 +2,8 @@
 
 When NLU falls back, the knowledge base is searched (:mod:`bot.knowledge`):
 a section that answers the question is given with its source; otherwise the
-bot says it does not know and offers the likeliest topics and the team.
+bot says it does not know and offers the likeliest topics and the team. A
+typed command it does not know ("/xyz") is said not to be understood.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from bot.faq.suggestions import suggest_topics
 from bot.faq.topics import load_topics
 from bot.knowledge.answer import compose_answer
 from bot.knowledge.index import Hit, KnowledgeIndex
+from bot.leads.parsing.cues import typed_command
 
 TEAM_NEEDS_BUTTON = {"title": "Discuss my team needs", "payload": "/hire_developers"}
 MORE_BUTTON = {"title": "Tell me more", "payload": "/more_info"}
@@ -73,6 +75,9 @@ class ActionAnswerFromKnowledge(Action):
         """Utters the section and remembers the question for "tell me more"."""
         message = tracker.latest_message or {}
         question = str(message.get("text") or "")
+        if typed_command(question) is not None:  # "/xyz": no question for the articles
+            dispatcher.utter_message(response="utter_unknown_command")
+            return [SlotSet(QUESTION_SLOT, None), SlotSet(SHOWN_SLOT, None)]
         index = await knowledge_index()
         hit = index.answer(question) if question else None
         if hit is None:

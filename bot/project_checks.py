@@ -20,7 +20,7 @@ from bot.faq.topics import answer_response
 MIN_FAQ_EXAMPLES = 12
 FAQ_PREFIX = "faq/"
 # Responses Rasa's own actions utter (action_default_fallback).
-RASA_UTTERED = frozenset({"utter_default"})
+RASA_UTTERED = frozenset({"utter_default", "utter_restart"})
 _ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 _RESPONSE_NAME = re.compile(r"[\"'](utter_[a-z0-9_/]+)[\"']")
 

@@ -25,6 +25,13 @@ EXPLAINED_WARNINGS: dict[str, str] = {
     r"The utterance 'utter_default' is not used in any story or rule": (
         "uttered by Rasa's action_default_fallback when no policy is confident"
     ),
+    r"The utterance 'utter_restart' is not used in any story or rule": (
+        "uttered by Rasa's action_restart when a visitor types /restart"
+    ),
+    r"The utterance 'utter_(back_nothing|back_in_form|unknown_command)' is not used": (
+        "uttered by the actions of typed commands: /back (actions/commands.py) and"
+        " one the bot does not know (actions/faq.py)"
+    ),
     r"duplicated intents have been found across multiple domain files: faq": (
         "Rasa adds the retrieval intent faq from the faq/<topic> examples to the one"
         " domain.yml lists; without the listing, Rasa reports 'faq' as unknown in rules"

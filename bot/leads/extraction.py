@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from bot.leads.parsing.contact import contact_details, email_address, phone_number
-from bot.leads.parsing.cues import looks_like_question
+from bot.leads.parsing.cues import looks_like_question, typed_command
 from bot.leads.parsing.team import (
     mentioned_team_size,
     roles_from,
@@ -75,8 +75,12 @@ def is_interruption(message: Message, requested: str | None) -> bool:
     """True when the message asks or says something else than an answer.
 
     An FAQ is a question about the topics, unless the bot asked for the
-    engagement model and the message names one ("outstaffing").
+    engagement model and the message names one ("outstaffing"). A typed command
+    or a button without values ("/back", "/xyz") answers only the consent, with
+    its yes or no buttons.
     """
+    if typed_command(message.text) is not None and not message.entities:
+        return not (requested == "consent" and message.intent in ("affirm", "deny"))
     if message.intent in NEVER_ANSWERS:
         return True
     if message.intent == "faq":

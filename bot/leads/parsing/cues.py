@@ -35,6 +35,16 @@ _SKIP = re.compile(
 )
 
 
+_TYPED_COMMAND = re.compile(r"\s*/([A-Za-z_][\w-]*)\s*")
+
+
+def typed_command(text: str) -> str | None:
+    """The name of a bare chat command or button payload ("/restart" -> "restart");
+    None for words, or a payload with values ('/inform{"team_size": 3}')."""
+    match = _TYPED_COMMAND.fullmatch(text)
+    return match.group(1) if match else None
+
+
 def looks_like_question(text: str) -> bool:
     """True when the message reads as a question rather than an answer."""
     return text.strip().endswith("?") or bool(_QUESTION_START.match(text))

@@ -133,3 +133,31 @@ def test_message_reads_rasa_parse_data():
 )
 def test_extraction_never_raises(text, intent, requested):
     extract(message(text, intent or "inform"), requested=requested, current={}, today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "requested"),
+    [
+        ("/xyz", "nlu_fallback", "name"),
+        ("/start", "inform", "name"),
+        ("/back", "back", "team_size"),
+        ("/session_start", "session_start", "company"),
+        ("/more_info", "more_info", "start"),
+        ("/affirm", "affirm", "name"),
+    ],
+)
+def test_a_typed_command_answers_no_question(text, intent, requested):
+    assert is_interruption(message(text, intent), requested)
+    assert extract(message(text, intent), requested=requested, current={}, today=TODAY) == {}
+
+
+def test_the_consent_buttons_still_answer_the_consent():
+    for text, intent, consent in [("/affirm", "affirm", True), ("/deny", "deny", False)]:
+        found = extract(message(text, intent), requested="consent", current={}, today=TODAY)
+        assert found == {"consent": consent}
+
+
+def test_a_button_with_values_is_an_answer():
+    button = message("/inform", "inform", engagement_model=["outstaffing"])
+    found = extract(button, requested="engagement_model", current={}, today=TODAY)
+    assert found == {"engagement_model": "outstaffing"}

@@ -4,11 +4,12 @@ they promise."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.leads.fields import ALL_LEAD_SLOTS
-from bot.leads.parsing.cues import is_skip, looks_like_question, mentioned_field
+from bot.leads.parsing.cues import is_skip, looks_like_question, mentioned_field, typed_command
 from bot.leads.parsing.numbers import mentions_vague_quantity, number_value
 from bot.leads.parsing.team import roles_from, seniority_levels, split_list, technologies_from
 
@@ -43,3 +44,25 @@ def test_lists_split_into_trimmed_non_empty_items(text):
     assert all(isinstance(name, str) for name in technologies_from(items))
     levels = seniority_levels(items, text)
     assert levels is None or all(isinstance(level, str) for level in levels)
+
+
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [
+        ("/restart", "restart"),
+        (" /session_start ", "session_start"),
+        ("/xyz", "xyz"),
+        ('/inform{"team_size": 3}', None),
+        ("/foo bar", None),
+        ("what is /restart?", None),
+        ("/", None),
+    ],
+)
+def test_a_typed_command_is_a_bare_slash_and_name(text, command):
+    assert typed_command(text) == command
+
+
+@given(st.text(max_size=100))
+def test_a_typed_command_never_raises_and_names_what_follows_the_slash(text):
+    command = typed_command(text)
+    assert command is None or text.strip() == f"/{command}"

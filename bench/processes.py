@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.load import OK, WEBHOOK, send, visitor_session
+from bench.load import OK, WEBHOOK, open_conversation, send, visitor_session
 from bot.supervisor import log_tail
 
 STOP_GRACE_SECONDS = 15.0
@@ -90,8 +90,8 @@ async def first_answer(base_url: str, running: Running, timeout: float = 300) ->
         while time.monotonic() - running.spawned_at < timeout:
             if running.process.poll() is not None:
                 raise _died(running)
-            outcome, _ = await send(session, "bench-start-up", "hello")
-            if outcome == OK:
+            conversation = await open_conversation(session, "bench-start-up")
+            if conversation is not None and (await send(session, conversation, "hello"))[0] == OK:
                 return time.monotonic() - running.spawned_at
             await asyncio.sleep(POLL_SECONDS)
     raise BenchProcessError(f"The {running.name} did not answer at {base_url}{WEBHOOK}")

@@ -31,7 +31,14 @@ from typing import Any
 
 import aiohttp
 
-from bench.load import REQUEST_TIMEOUT_SECONDS, WEBHOOK, ScriptBook, percentile
+from bench.load import (
+    REQUEST_TIMEOUT_SECONDS,
+    WEBHOOK,
+    Conversation,
+    ScriptBook,
+    open_conversation,
+    percentile,
+)
 from bench.processes import (
     Running,
     cpu_seconds,
@@ -105,12 +112,15 @@ class _Visitor:
 
     async def converse(self, session: aiohttp.ClientSession, until: float) -> None:
         script = self.book.next()
-        sender = f"soak-{uuid.uuid4().hex}"
+        conversation = await open_conversation(session, "soak")
+        if conversation is None:  # no session: its first message cannot be sent
+            self.result.statuses[TRANSPORT_ERROR] += 1
+            return
         texts: list[str] = []
         for message in script.messages:
             if time.monotonic() >= until:
                 return
-            texts = await self.send(session, sender, message)
+            texts = await self.send(session, conversation, message)
             await asyncio.sleep(self.think)
         if script.goal is not None:
             if any(script.goal in text for text in texts):
@@ -118,9 +128,11 @@ class _Visitor:
             else:
                 self.result.unconfirmed_lead_forms += 1
 
-    async def send(self, session: aiohttp.ClientSession, sender: str, text: str) -> list[str]:
+    async def send(
+        self, session: aiohttp.ClientSession, conversation: Conversation, text: str
+    ) -> list[str]:
         started = time.perf_counter()
-        status, replies = await _post(session, sender, text)
+        status, replies = await _post(session, conversation, text)
         self.result.statuses[status] += 1
         if status != 200:
             return []
@@ -134,9 +146,12 @@ class _Visitor:
 APOLOGY = apology(load_settings({}).agency_email)
 
 
-async def _post(session: aiohttp.ClientSession, sender: str, text: str) -> tuple[int, list[Any]]:
+async def _post(
+    session: aiohttp.ClientSession, conversation: Conversation, text: str
+) -> tuple[int, list[Any]]:
+    body = {"sender": conversation.sender, "message": text}
     try:
-        async with session.post(WEBHOOK, json={"sender": sender, "message": text}) as response:
+        async with session.post(WEBHOOK, json=body, headers=conversation.headers) as response:
             body = await response.json(content_type=None)
             return response.status, body if isinstance(body, list) else []
     except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):

@@ -8,6 +8,7 @@ empty or too long once cleaned gets a polite reply instead of a turn
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -48,6 +49,21 @@ class InboundMessage:
     def metadata(self) -> dict[str, str] | None:
         """The user event's metadata: the page, when the widget reported it."""
         return {"page_url": self.page_url} if self.page_url else None
+
+
+def decode_json(raw: bytes | str) -> Any:
+    """The JSON value of ``raw`` (UTF-8 when bytes).
+
+    Raises:
+        InboundError: 400 for text that is not JSON in UTF-8, or is nested too
+            deeply for the parser (``[[[[...``).
+    """
+    try:
+        return json.loads(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
+    except (UnicodeDecodeError, ValueError):
+        raise InboundError(400, "the body is not valid JSON in UTF-8") from None
+    except RecursionError:
+        raise InboundError(400, "the JSON is nested too deeply") from None
 
 
 def _kept(character: str) -> bool:
@@ -116,6 +132,15 @@ def unreadable() -> str:
     """What a client reads when what it sent is not a chat message (socket.io, where
     no HTTP status can say so)."""
     return "Sorry, I couldn't read that message. Could you type it again?"
+
+
+def no_session() -> str:
+    """What a socket.io client reads when it sends a message for a conversation it
+    did not start or join with the conversation's token."""
+    return (
+        "Sorry, I can't continue this conversation: this connection has no valid"
+        " session for it. Please start a new conversation."
+    )
 
 
 def slow_down() -> str:

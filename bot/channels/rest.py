@@ -5,6 +5,10 @@ Rasa's own ``RestInput`` takes any body, answers ``200 []`` when processing
 fails (the visitor sees nothing) and logs the visitor's text with the error.
 This one:
 
+- issues sessions: ``POST /webhooks/rest/session`` answers a new conversation
+  id and its token (:mod:`bot.channels.sessions`), and a message must carry
+  that token (``Authorization: Bearer <token>``) or gets 401 with a reason,
+  before anything touches its conversation;
 - refuses what is not a chat message with a 4xx and a reason;
 - answers a client over its rate (per client address, then per conversation)
   with 429 and a friendly reply;
@@ -15,14 +19,14 @@ This one:
   logged without the text. A turn in which a custom action failed (the action
   server is down, say), which Rasa carries on with silently
   (:mod:`bot.channels.turn_failures`), has failed, and so has a turn that ends
-  without a word: every turn of this bot answers.
+  without a word: every turn of this bot answers. Conversation ids stay out of
+  its log lines, which name a conversation by a keyed fingerprint.
 
 ``credentials.yml`` selects it by class path.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import os
@@ -40,14 +44,18 @@ from bot.channels.inbound import (
     InboundMessage,
     apology,
     busy,
+    decode_json,
     parse_inbound,
     polite_refusal,
     slow_down,
 )
 from bot.channels.rate_limit import client_address, per_minute_limiter
+from bot.channels.session_secret import process_signer
+from bot.channels.sessions import SessionSigner, bearer_token
 from bot.channels.turn_failures import (
     count_failed_message,
     failed_message_count,
+    failure_report,
     recording_failed_actions,
     watch_remote_actions,
 )
@@ -60,6 +68,11 @@ JSON_CONTENT_TYPE = "application/json"
 
 def _refused(status: int, reason: str) -> HTTPResponse:
     return response.json({"error": reason}, status=status)
+
+
+def _unauthorised(reason: str) -> HTTPResponse:
+    headers = {"WWW-Authenticate": 'Bearer realm="chat"'}
+    return response.json({"error": reason}, status=401, headers=headers)
 
 
 def _replies(sender: str, text: str) -> HTTPResponse:
@@ -85,24 +98,23 @@ def decode_body(request: Request) -> Any:
 
     Raises:
         InboundError: 415 for another content type, 400 for a body that is not
-            JSON in UTF-8.
+            JSON in UTF-8 or is nested too deeply.
     """
     content_type = (request.content_type or "").split(";")[0].strip().lower()
     if content_type != JSON_CONTENT_TYPE:
         raise InboundError(415, f"send the message as {JSON_CONTENT_TYPE}")
-    try:
-        return json.loads(request.body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise InboundError(400, "the body is not valid JSON in UTF-8") from None
+    return decode_json(request.body)
 
 
 class GuardedRestInput(InputChannel):
-    """``POST /webhooks/rest/webhook {"sender": ..., "message": ...}``, answered with
-    the bot's messages as Rasa's REST channel answers them."""
+    """``POST /webhooks/rest/webhook {"sender": ..., "message": ...}`` with the
+    session's token, answered with the bot's messages as Rasa's REST channel
+    answers them; ``POST /webhooks/rest/session`` for a new session."""
 
-    def __init__(self, limits: InputLimits, agency_email: str) -> None:
+    def __init__(self, limits: InputLimits, agency_email: str, signer: SessionSigner) -> None:
         self.limits = limits
         self.agency_email = agency_email
+        self.signer = signer
         self.sender_limiter = per_minute_limiter(limits.rate_limit_per_sender)
         self.address_limiter = per_minute_limiter(limits.rate_limit_per_ip)
         self.admission = shared_admission(limits.max_concurrent_turns, limits.max_turn_wait_seconds)
@@ -114,10 +126,10 @@ class GuardedRestInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> GuardedRestInput:
-        """The channel with the limits of the process's settings."""
+        """The channel with the limits of the process's settings and its signer."""
         settings = load_settings()
         watch_remote_actions(settings.action_timeout_seconds)
-        return cls(settings.input_limits, settings.agency_email)
+        return cls(settings.input_limits, settings.agency_email, process_signer())
 
     def _wait_for_address(self, request: Request) -> float:
         """Seconds the request's client must wait (0: none), by its address."""
@@ -139,20 +151,22 @@ class GuardedRestInput(InputChannel):
             input_channel=self.name(),
             metadata=inbound.metadata,
         )
+        conversation = self.signer.fingerprint(inbound.sender)
         try:
             async with self.admission.turn():
                 with recording_failed_actions() as failed_actions:
                     await on_new_message(message)
         except Busy:
-            logger.warning("No turn free for a message of conversation %s", inbound.sender)
+            logger.warning("No turn free for a message of conversation %s", conversation)
             reply = [{"recipient_id": inbound.sender, "text": busy()}]
             return response.json(reply, status=503, headers={"Retry-After": "5"})
-        except Exception:  # the outermost edge: log it, count it, apologise
-            logger.exception("A message of conversation %s failed", inbound.sender)
+        except Exception as error:  # the outermost edge: log it, count it, apologise
+            report = failure_report(error, inbound.sender, conversation)
+            logger.error("A message of conversation %s failed:\n%s", conversation, report)
             return self._apologise(inbound.sender, collector.messages)
         if failed_actions or not collector.messages:
             reason = f"{', '.join(failed_actions)} failed" if failed_actions else "no answer"
-            logger.error("A message of conversation %s failed: %s", inbound.sender, reason)
+            logger.error("A message of conversation %s failed: %s", conversation, reason)
             return self._apologise(inbound.sender, collector.messages)
         return response.json(collector.messages)
 
@@ -162,9 +176,25 @@ class GuardedRestInput(InputChannel):
         sorry = {"recipient_id": sender, "text": apology(self.agency_email)}
         return response.json([*answered, sorry])
 
+    def _refusal_of_token(self, request: Request, sender: str) -> HTTPResponse | None:
+        """401 unless the request carries conversation ``sender``'s token, else None."""
+        token = bearer_token(request.headers.get("authorization"))
+        if token is None:
+            return _unauthorised(
+                "send the session's token: Authorization: Bearer <token>"
+                " (POST /webhooks/rest/session starts a session)"
+            )
+        if not self.signer.verifies(sender, token):
+            return _unauthorised(
+                "the token is not this conversation's, or its session has ended:"
+                " POST /webhooks/rest/session starts a new one"
+            )
+        return None
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """The channel's routes: its health (the tracker store's database checked,
-        failed turns counted; 503 when the database does not answer) and the webhook."""
+        failed turns counted; 503 when the database does not answer), sessions and
+        the webhook."""
         webhook = Blueprint("guarded_rest_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])
@@ -179,6 +209,11 @@ class GuardedRestInput(InputChannel):
             }
             return response.json(body, status=200 if reachable else 503)
 
+        @webhook.route("/session", methods=["POST"])
+        async def new_session(request: Request) -> HTTPResponse:
+            # Issuing one stores nothing (the token is the id's HMAC): not rate limited.
+            return response.json(self.signer.new_session().as_json())
+
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             wait = self._wait_for_address(request)
@@ -188,6 +223,9 @@ class GuardedRestInput(InputChannel):
                 inbound = parse_inbound(decode_body(request))
             except InboundError as error:
                 return _refused(error.status, error.reason)
+            unauthorised = self._refusal_of_token(request, inbound.sender)
+            if unauthorised is not None:
+                return unauthorised
             if self.sender_limiter and (wait := self.sender_limiter.wait_seconds(inbound.sender)):
                 return _slowed_down(wait, inbound.sender)
             refusal = polite_refusal(inbound.text, self.limits.max_message_chars)

@@ -3,28 +3,37 @@ failures seen, as :mod:`bot.channels.rest` does for REST.
 
 Rasa's ``SocketIOInput`` reads any ``user_uttered`` payload: a payload that is
 not an object, or metadata that is not JSON, raises inside the event handler
-(the client hears nothing); any length goes to the model; a failed turn is
-silence; and ``session_request`` takes any session id. This channel:
+(the client hears nothing), and so does an event without a payload; any length
+goes to the model; a failed turn is silence; ``session_request`` joins any
+session's room, so whoever knows a conversation's id hears its replies; and its
+engine.io server takes connections, websockets included, from any Origin. This
+channel:
 
-- answers a payload it cannot read, an empty or overlong message and a client
-  over its rate (per address, then per conversation) with a bot message saying
-  so, without a turn (socket.io has no status codes);
+- joins a ``session_request`` to its session only with the session's token
+  (``{"session_id": ..., "token": ...}``, :mod:`bot.channels.sessions`); any
+  other request (no payload, no token, a wrong one) gets a new session. It
+  answers ``session_confirm`` with ``{"session_id": ..., "token": ...}`` (the
+  object rasa-webchat reads), and really joins the session's room: Rasa 3.6
+  calls python-socketio 5's ``enter_room`` coroutine without awaiting it;
+- refuses, with a bot message, a ``user_uttered`` for a session the connection
+  did not start or join that way;
+- answers a payload it cannot read (none at all, a packet that is not JSON or
+  is nested too deeply, :mod:`bot.channels.engineio_guards`), an empty or overlong
+  message and a client over its rate (per address, then per conversation) with
+  a bot message saying so, without a turn (socket.io has no status codes);
 - cleans the text and keeps only the page's URL of the metadata;
 - answers a failed turn (an exception, a custom action that failed) with the
   apology, counted with the REST channel's failures;
-- gives a new random session id to a ``session_request`` whose id is not one,
-  and really joins the session's room: Rasa 3.6 calls python-socketio 5's
-  ``enter_room`` coroutine without awaiting it, so with ``session_persistence``
-  its replies never reached the client.
+- accepts connections, on both transports, only from ``SITE_ORIGINS`` (and from
+  clients that send no Origin: not browsers, which do), where Rasa's takes any
+  (:mod:`bot.channels.engineio_guards`).
 
 ``credentials.yml`` selects it by class path.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -33,19 +42,24 @@ from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
 from bot.channels.admission import Busy, shared_admission
+from bot.channels.engineio_guards import answer_unreadable_packets, refuse_foreign_origins
 from bot.channels.inbound import (
-    SENDER_ID,
     InboundError,
     apology,
     busy,
+    decode_json,
+    no_session,
     parse_inbound,
     polite_refusal,
     slow_down,
     unreadable,
 )
 from bot.channels.rate_limit import client_address, per_minute_limiter
+from bot.channels.session_secret import process_signer
+from bot.channels.sessions import ChatSession
 from bot.channels.turn_failures import (
     count_failed_message,
+    failure_report,
     recording_failed_actions,
     watch_remote_actions,
 )
@@ -54,6 +68,9 @@ from bot.settings import load_settings
 logger = logging.getLogger(__name__)
 # The sender id a payload is checked with when the connection's id is the sender.
 CONNECTION_SENDER = "socketio-connection"
+# Where a connection's socket.io session (python-socketio's, per connection)
+# keeps the conversation it started or joined with its token.
+JOINED = "conversation"
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
@@ -62,12 +79,15 @@ class GuardedSocketIOInput(SocketIOInput):
     """Rasa's socket.io channel (same credentials) with the checks the module lists."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        """Takes ``SocketIOInput``'s arguments; limits come from the settings."""
+        """Takes ``SocketIOInput``'s arguments; limits, origins and the session
+        secret come from the settings."""
         super().__init__(*args, **kwargs)
         settings = load_settings()
         watch_remote_actions(settings.action_timeout_seconds)
         self.limits = settings.input_limits
         self.agency_email = settings.agency_email
+        self.site_origins = settings.site_origins
+        self.signer = process_signer()
         self.sender_limiter = per_minute_limiter(self.limits.rate_limit_per_sender)
         self.address_limiter = per_minute_limiter(self.limits.rate_limit_per_ip)
         self.admission = shared_admission(
@@ -78,31 +98,59 @@ class GuardedSocketIOInput(SocketIOInput):
         """Rasa's blueprint, its message and session handlers wrapped in the checks."""
         blueprint = super().blueprint(self._answering_failures(on_new_message))
         assert self.sio is not None  # set by SocketIOInput.blueprint
+        refuse_foreign_origins(self.sio.eio, self.site_origins)
+        answer_unreadable_packets(self.sio, self.namespace or "/", self._tell_unreadable)
         handlers = self.sio.handlers[self.namespace or "/"]
         rasas_message_handler = handlers[self.user_message_evt]
 
-        async def receive(sid: str, data: Any) -> None:
-            checked = self._checked(sid, data)
+        # A client may emit an event with no payload, or with several.
+        async def receive(sid: str, data: Any = None, *_: Any) -> None:
+            checked = self._checked(sid, data, await self._joined(sid))
             if isinstance(checked, str):
                 await self._say(sid, checked)
                 return
             await rasas_message_handler(sid, checked)
 
-        async def session_request(sid: str, data: Any) -> None:
+        async def session_request(sid: str, data: Any = None, *_: Any) -> None:
             assert self.sio is not None
-            session_id = data.get("session_id") if isinstance(data, dict) else None
-            if not isinstance(session_id, str) or not SENDER_ID.fullmatch(session_id):
-                session_id = uuid.uuid4().hex
-            if self.session_persistence:
-                await self.sio.enter_room(sid, session_id, namespace=self.namespace)
-            await self.sio.emit("session_confirm", session_id, room=sid)
+            session = self._requested_session(data)
+            await self._join(sid, session.sender)
+            confirmation = {"session_id": session.sender, "token": session.token}
+            await self.sio.emit("session_confirm", confirmation, room=sid)
 
         self.sio.on(self.user_message_evt, receive, namespace=self.namespace)
         self.sio.on("session_request", session_request, namespace=self.namespace)
         return blueprint
 
-    def _checked(self, sid: str, data: Any) -> dict[str, Any] | str:
-        """The payload for Rasa's handler, or what to tell the client instead."""
+    def _requested_session(self, data: Any) -> ChatSession:
+        """The session a ``session_request`` holds the token of, else a new one."""
+        session_id = data.get("session_id") if isinstance(data, dict) else None
+        if isinstance(session_id, str) and self.signer.verifies(session_id, data.get("token")):
+            return self.signer.session_for(session_id)
+        return self.signer.new_session()
+
+    async def _join(self, sid: str, session_id: str) -> None:
+        """Makes ``session_id`` the connection's conversation, in place of any other."""
+        assert self.sio is not None
+        previous = await self._joined(sid)
+        if self.session_persistence:
+            if previous is not None and previous != session_id:
+                await self.sio.leave_room(sid, previous, namespace=self.namespace)
+            await self.sio.enter_room(sid, session_id, namespace=self.namespace)
+        await self.sio.save_session(sid, {JOINED: session_id}, namespace=self.namespace)
+
+    async def _joined(self, sid: str) -> str | None:
+        """The conversation connection ``sid`` started or joined, if any."""
+        assert self.sio is not None
+        try:
+            session = await self.sio.get_session(sid, namespace=self.namespace)
+        except KeyError:  # the connection has just closed
+            return None
+        return session.get(JOINED)
+
+    def _checked(self, sid: str, data: Any, joined: str | None) -> dict[str, Any] | str:
+        """The payload for Rasa's handler, or what to tell the client instead;
+        ``joined`` is the conversation the connection started or joined."""
         if self.address_limiter and self.address_limiter.wait_seconds(self._address(sid)):
             return slow_down()
         try:
@@ -110,7 +158,13 @@ class GuardedSocketIOInput(SocketIOInput):
         except InboundError as error:
             logger.info("Refused a socket.io message: %s", error.reason)
             return unreadable()
-        sender = sid if inbound.sender == CONNECTION_SENDER else inbound.sender
+        if inbound.sender == CONNECTION_SENDER:
+            sender = sid
+        elif inbound.sender == joined:
+            sender = inbound.sender
+        else:
+            logger.info("Refused a socket.io message for a conversation not joined")
+            return no_session()
         if self.sender_limiter and self.sender_limiter.wait_seconds(sender):
             return slow_down()
         refusal = polite_refusal(inbound.text, self.limits.max_message_chars)
@@ -127,10 +181,7 @@ class GuardedSocketIOInput(SocketIOInput):
             return data
         metadata = data.get(self.metadata_key)
         if isinstance(metadata, str):
-            try:
-                metadata = json.loads(metadata)
-            except ValueError:
-                raise InboundError(400, "the metadata is not JSON") from None
+            metadata = decode_json(metadata)
         sender = data.get("session_id") if self.session_persistence else CONNECTION_SENDER
         return {"sender": sender, "message": data.get("message"), "metadata": metadata}
 
@@ -147,8 +198,12 @@ class GuardedSocketIOInput(SocketIOInput):
         assert self.sio is not None
         await self.sio.emit(self.bot_message_evt, {"text": text}, room=sid)
 
+    async def _tell_unreadable(self, sid: str) -> None:
+        await self._say(sid, unreadable())
+
     def _answering_failures(self, on_new_message: OnNewMessage) -> OnNewMessage:
         async def run_turn(message: UserMessage) -> None:
+            conversation = self.signer.fingerprint(message.sender_id)
             try:
                 async with self.admission.turn():
                     with recording_failed_actions() as failed_actions:
@@ -156,13 +211,14 @@ class GuardedSocketIOInput(SocketIOInput):
             except Busy:
                 await message.output_channel.send_text_message(message.sender_id, busy())
                 return
-            except Exception:  # the outermost edge: log it, count it, apologise
-                logger.exception("A message of conversation %s failed", message.sender_id)
+            except Exception as error:  # the outermost edge: log it, count it, apologise
+                report = failure_report(error, message.sender_id, conversation)
+                logger.error("A message of conversation %s failed:\n%s", conversation, report)
                 failed_actions = ["the turn"]
             if failed_actions:
                 logger.error(
                     "A message of conversation %s failed: %s failed",
-                    message.sender_id,
+                    conversation,
                     ", ".join(failed_actions),
                 )
                 count_failed_message()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -24,6 +25,14 @@ _failed_messages = 0
 _failed_actions: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
     "failed_actions", default=None
 )
+
+
+def failure_report(error: BaseException, sender: str, fingerprint: str) -> str:
+    """The traceback of ``error`` with conversation ``sender``'s id, which exception
+    messages may hold (a lock store's "Could not acquire lock for ..."), replaced
+    by its log ``fingerprint``."""
+    report = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    return report.replace(sender, f"<conversation {fingerprint}>").rstrip()
 
 
 def count_failed_message() -> None:

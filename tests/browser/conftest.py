@@ -28,6 +28,7 @@ from bot.supervisor import Service, log_tail
 from tests.conftest import ROOT, free_port, trained_model
 
 SALES_TOKEN = "browser-test-token"
+SESSION_SECRET = "the-browser-tests-chat-session-secret"
 SCREENSHOTS = ROOT / "reports" / "screenshots"
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -55,13 +56,14 @@ class Stack:
     def site_url(self) -> str:
         return f"http://127.0.0.1:{self.environment['WEB_PORT']}"
 
-    def start(self, name: str) -> None:
+    def start(self, name: str, **overrides: str) -> None:
+        """Starts process ``name``, its environment changed by ``overrides``."""
         service = self.services[name]
         log = (self.log_dir / service.log_name).open("ab")
         self.processes[name] = subprocess.Popen(
             service.command,
             cwd=ROOT,
-            env={**self.environment, **service.environment},
+            env={**self.environment, **service.environment, **overrides},
             stdout=log,
             stderr=subprocess.STDOUT,
         )
@@ -118,6 +120,7 @@ def product(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "ACTIONS_PORT": str(free_port()),
         "SITE_ORIGINS": f"http://127.0.0.1:{web_port}",
         "CHAT_SERVER_URL": f"http://127.0.0.1:{rasa_port}",
+        "CHAT_SESSION_SECRET": SESSION_SECRET,
         "LOG_DIR": str(folder),
     }
     settings = load_settings(environment)

@@ -12,10 +12,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import SALES_TOKEN, Stack, screenshot
+from tests.browser.conftest import SALES_TOKEN, SESSION_SECRET, Stack, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
 ANSWER_TIMEOUT_MS = 20_000
+SESSION_ID = re.compile(r"[0-9a-f]{32}")
 
 
 def open_chat(page: Any) -> None:
@@ -57,20 +58,45 @@ def test_an_faq_gets_its_answer_and_a_quick_reply_works(page):
     expect(bot_messages(page).nth(2)).to_contain_text("service contract")
 
 
+def requests_to(page: Any, path: str) -> list[Any]:
+    """The requests the page makes to ``path`` from now on."""
+    seen: list[Any] = []
+    page.on("request", lambda request: seen.append(request) if path in request.url else None)
+    return seen
+
+
+def test_the_widget_gets_a_session_and_sends_its_token(page):
+    sessions = requests_to(page, "/webhooks/rest/session")
+    messages = requests_to(page, "/webhooks/rest/webhook")
+    open_chat(page)
+    assert page.evaluate("window.AgencyChat.sessionId()") is None  # none until a message
+    send(page, "what is offshoring")
+    wait_for_bot(page, 2)
+    session = page.evaluate("window.AgencyChat.sessionId()")
+    assert SESSION_ID.fullmatch(session)
+    assert len(sessions) == 1
+    [message] = [request for request in messages if request.method == "POST"]
+    assert message.all_headers()["authorization"].startswith("Bearer ")
+    assert message.post_data_json["sender"] == session
+
+
 def test_the_conversation_survives_a_reload_and_navigation(page, product: Stack):
     open_chat(page)
     page.locator(".choice", has_text="What is outstaffing?").click()
     wait_for_bot(page, 2)
     session = page.evaluate("window.AgencyChat.sessionId()")
-    assert re.fullmatch(
-        r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", session
-    )
+    assert SESSION_ID.fullmatch(session)
     page.reload()
     expect(page.locator(".panel")).to_be_visible()  # it stays open as the visitor left it
     expect(bot_messages(page)).to_have_count(2)
     page.goto(product.site_url + "/how-we-work")
     expect(bot_messages(page).nth(1)).to_contain_text("outstaffing")
+    sessions = requests_to(page, "/webhooks/rest/session")
+    send(page, "what is offshoring")  # the same session goes on, its token kept
+    wait_for_bot(page, 3)
+    expect(page.locator(".status")).to_be_hidden()
     assert page.evaluate("window.AgencyChat.sessionId()") == session
+    assert sessions == []
 
 
 def test_start_over_resets_the_conversation(page):
@@ -151,6 +177,44 @@ def test_the_server_going_away_is_shown_and_the_chat_recovers(page, product: Sta
         product.start("rasa")
     expect(page.locator(".status")).to_be_hidden(timeout=30_000)
     expect(bot_messages(page).nth(1)).to_contain_text("Outsourcing", timeout=30_000)
+
+
+def test_a_session_the_server_no_longer_knows_is_renewed_and_the_message_answered(
+    page, product: Stack
+):
+    open_chat(page)
+    send(page, "what is offshoring")
+    wait_for_bot(page, 2)
+    session = page.evaluate("window.AgencyChat.sessionId()")
+    refused = []
+    page.on("response", lambda answer: refused.append(answer) if answer.status == 401 else None)
+    product.stop("rasa")  # back with a new secret: every session ends
+    product.start("rasa", CHAT_SESSION_SECRET=SESSION_SECRET[::-1] + "-rotated")
+    send(page, "what is outsourcing")
+    expect(bot_messages(page).nth(2)).to_contain_text("Outsourcing", timeout=30_000)
+    assert len(refused) == 1  # the old token, once; then a new session
+    renewed = page.evaluate("window.AgencyChat.sessionId()")
+    assert SESSION_ID.fullmatch(renewed)
+    assert renewed != session
+    expect(page.locator(".status")).to_be_hidden()
+    expect(page.locator(".message.visitor .note")).to_have_count(0)  # nothing left unsent
+
+
+def test_a_conversation_kept_by_an_older_widget_gets_a_session(page):
+    page.evaluate(
+        """() => {
+            localStorage.setItem(`agency-chat:${AgencyChat.config.serverUrl}`, JSON.stringify({
+                sessionId: "3f1c2a9e-6b7d-4e0a-9c51-2d8f0b7e4a13",
+                messages: [{from: "bot", text: "Hi from before"}],
+                open: true, unread: 0, pending: null,
+            }));
+        }"""
+    )
+    page.reload()
+    expect(bot_messages(page).first).to_contain_text("Hi from before")
+    send(page, "what is offshoring")
+    wait_for_bot(page, 2)
+    assert SESSION_ID.fullmatch(page.evaluate("window.AgencyChat.sessionId()"))
 
 
 def test_a_lead_completed_in_the_widget_reaches_the_sales_inbox(page, product: Stack):

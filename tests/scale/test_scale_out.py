@@ -13,6 +13,10 @@ Throughput with one replica and with two is shown in the run's summary.
 A second test sends the first two messages of each of 30 conversations at the
 same moment, one to each replica, first with Rasa's own ``RedisLockStore`` and
 then with ours, and counts the conversations whose two turns ran at once.
+
+Every visitor first gets a session through whichever replica the front picks,
+and its token opens the conversation on the other replica too: the replicas
+share ``CHAT_SESSION_SECRET``, as ``bot run``'s processes do.
 """
 
 from __future__ import annotations
@@ -38,11 +42,13 @@ from bot import stack
 from bot.settings import load_settings
 from tests.bot.leads.conftest import scratch_postgres_database
 from tests.conftest import ROOT, free_port, trained_model
+from tests.server.rest_visitor import SESSION_PATH, WEBHOOK_PATH, RestVisitor
 from tests.services import require_service
 
 pytestmark = [pytest.mark.server, pytest.mark.model]
 
 REDIS = "redis://127.0.0.1:6379/13"
+SESSION_SECRET = "the-scale-out-test-s-session-secret"
 VISITORS = 50
 CONVERSATIONS_PER_VISITOR = 2
 THROUGHPUT_SECONDS = 10.0
@@ -101,6 +107,7 @@ class Cluster:
             "LOCK_STORE_URL": REDIS,
             "LOG_DIR": str(self.folder / name),
             "RATE_LIMIT_PER_IP": "0",  # every visitor comes through the front's address
+            "CHAT_SESSION_SECRET": SESSION_SECRET,
         }
 
     def action_server(self, name: str) -> Process:
@@ -156,13 +163,15 @@ class Turn:
 
 @dataclass
 class Visit:
-    """One scripted conversation as the visitor saw it."""
+    """One scripted conversation as the visitor saw it (its id, once it has a session)."""
 
-    sender: str
     kind: str
     messages: tuple[str, ...]
     goal: str | None
+    sender: str = ""
     turns: list[Turn] = field(default_factory=list)
+    # Session requests that failed mid-request (their replica died) and were asked again.
+    sessions_lost: int = 0
 
 
 @pytest.fixture(scope="module")
@@ -186,22 +195,33 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
             create_engine(url).dispose()
 
 
-async def say(client: httpx.AsyncClient, sender: str, message: str) -> Turn:
-    answer = await client.post(
-        "/webhooks/rest/webhook", json={"sender": sender, "message": message}
-    )
+async def start_session(client: httpx.AsyncClient) -> tuple[RestVisitor, int]:
+    """A session issued through ``client``'s front, asked for again once when the
+    replica taking the request died (502); and how many requests were lost so."""
+    answer = await client.post(SESSION_PATH)
+    lost = int(answer.status_code == 502)
+    if lost:
+        answer = await client.post(SESSION_PATH)
+    answer.raise_for_status()
+    return RestVisitor(str(client.base_url), **answer.json()), lost
+
+
+async def say(client: httpx.AsyncClient, visitor: RestVisitor, message: str) -> Turn:
+    answer = await client.post(WEBHOOK_PATH, json=visitor.body(message), headers=visitor.headers)
     replies = reply_text(answer.json()) if answer.status_code == 200 else answer.text
-    return Turn(sender, message, answer.status_code, replies)
+    return Turn(visitor.sender, message, answer.status_code, replies)
 
 
 async def play(client: httpx.AsyncClient, visit: Visit) -> None:
-    """The visit's messages in turn; a message that failed mid-request (its replica
-    died) is sent again once, as a visitor would."""
+    """A session, then the visit's messages in turn; a message that failed mid-request
+    (its replica died) is sent again once, as a visitor would."""
+    visitor, visit.sessions_lost = await start_session(client)
+    visit.sender = visitor.sender
     for message in visit.messages:
-        turn = await say(client, visit.sender, message)
+        turn = await say(client, visitor, message)
         visit.turns.append(turn)
         if turn.status == 502:
-            visit.turns.append(await say(client, visit.sender, message))
+            visit.turns.append(await say(client, visitor, message))
 
 
 async def run_visitors(
@@ -210,10 +230,10 @@ async def run_visitors(
     """VISITORS visitors, each playing CONVERSATIONS_PER_VISITOR scripts in a row."""
     visits = [
         [
-            Visit(f"scale-{index}-{number}-{os.urandom(4).hex()}", s.kind, s.messages, s.goal)
-            for number, s in enumerate(book.next() for _ in range(CONVERSATIONS_PER_VISITOR))
+            Visit(s.kind, s.messages, s.goal)
+            for s in (book.next() for _ in range(CONVERSATIONS_PER_VISITOR))
         ]
-        for index in range(VISITORS)
+        for _ in range(VISITORS)
     ]
     total = sum(len(visit.messages) for row in visits for visit in row)
     limits = httpx.Limits(max_connections=VISITORS)
@@ -241,19 +261,19 @@ async def throughput(front: str, book: ScriptBook, seconds: float) -> float:
     deadline = time.monotonic() + seconds
     async with httpx.AsyncClient(base_url=front, timeout=120) as client:
 
-        async def visitor(index: int) -> None:
+        async def visitor() -> None:
             nonlocal answered
             while time.monotonic() < deadline:
                 script = book.next()
-                sender = f"throughput-{index}-{os.urandom(4).hex()}"
+                visitor, _ = await start_session(client)
                 for message in script.messages:
                     if time.monotonic() >= deadline:
                         return
-                    if (await say(client, sender, message)).status == 200:
+                    if (await say(client, visitor, message)).status == 200:
                         answered += 1
 
         started = time.monotonic()
-        await asyncio.gather(*(visitor(index) for index in range(VISITORS)))
+        await asyncio.gather(*(visitor() for _ in range(VISITORS)))
         return answered / (time.monotonic() - started)
 
 
@@ -337,7 +357,8 @@ def test_two_replicas_share_conversations_and_survive_the_loss_of_one(
     assert killed, "the second replica was not killed"
     turns = [turn for visit in visits for turn in visit.turns]
     assert all(turn.status in (200, 502) for turn in turns)
-    assert sum(turn.status == 502 for turn in turns) == front_counts["lost"]
+    lost_sessions = sum(visit.sessions_lost for visit in visits)
+    assert sum(turn.status == 502 for turn in turns) + lost_sessions == front_counts["lost"]
     assert front_counts["lost"] <= VISITORS  # at most the messages in flight at the kill
     assert front_counts["failed_over"] > 0  # the killed replica's visitors went on
     for visit in visits:
@@ -369,19 +390,24 @@ def test_two_replicas_share_conversations_and_survive_the_loss_of_one(
 
 async def double_sends(replicas: list[Process], conversations: int) -> list[str]:
     """Each conversation's first two messages sent at the same moment, one to each
-    replica (a visitor who double-clicks); returns the conversations' ids."""
-    senders = [f"race-{number}-{os.urandom(4).hex()}" for number in range(conversations)]
+    replica (a visitor who double-clicks), its session from the first; returns the
+    conversations' ids."""
+    senders = []
     async with httpx.AsyncClient(timeout=120) as client:
 
-        async def send(replica: Process, sender: str, message: str) -> None:
-            await client.post(
-                replica.url + "/webhooks/rest/webhook", json={"sender": sender, "message": message}
+        async def send(replica: Process, visitor: RestVisitor, message: str) -> None:
+            answer = await client.post(
+                replica.url + WEBHOOK_PATH, json=visitor.body(message), headers=visitor.headers
             )
+            assert answer.status_code == 200, answer.text  # the token opens it on both
 
-        for sender in senders:
+        for _ in range(conversations):
+            issued = await client.post(replicas[0].url + SESSION_PATH)
+            visitor = RestVisitor(replicas[0].url, **issued.json())
+            senders.append(visitor.sender)
             await asyncio.gather(
-                send(replicas[0], sender, "what is outsourcing?"),
-                send(replicas[1], sender, "what is offshoring?"),
+                send(replicas[0], visitor, "what is outsourcing?"),
+                send(replicas[1], visitor, "what is offshoring?"),
             )
     return senders
 

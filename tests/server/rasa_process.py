@@ -1,11 +1,17 @@
 """A Rasa server (and action server) started as ``bot run`` starts them, and a visitor
-talking to it over REST."""
+talking to it over REST.
+
+Each Rasa server started here signs chat sessions with ``TEST_SESSION_SECRET``
+(unless its environment names another), so that :func:`say` can talk in a
+conversation named by the test, as a trusted integration holding the secret can.
+"""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -15,6 +21,11 @@ from bot import stack
 from bot.settings import load_settings
 from bot.supervisor import Service
 from tests.conftest import ROOT, free_port, trained_model
+from tests.server.rest_visitor import RestVisitor
+
+TEST_SESSION_SECRET = "a-chat-session-secret-for-tests-only"
+# The session secret of each Rasa server started here, by its port.
+_session_secrets: dict[int, str] = {}
 
 
 def local_environment(folder: Path, **overrides: str) -> dict[str, str]:
@@ -50,10 +61,19 @@ def start_service(service: Service, environment: dict[str, str], log: Path) -> s
     pytest.fail(f"The {service.name} did not start")
 
 
+def session_secret(environment: Mapping[str, str]) -> str:
+    """The secret a Rasa server started here with ``environment`` signs sessions with."""
+    return environment.get("CHAT_SESSION_SECRET") or TEST_SESSION_SECRET
+
+
 def start_rasa(environment: dict[str, str], log: Path) -> subprocess.Popen:
-    """The Rasa server on the trained model."""
-    service = stack.rasa_server(load_settings(environment), trained_model())
-    return start_service(service, environment, log)
+    """The Rasa server on the trained model, its sessions signed with the
+    environment's ``CHAT_SESSION_SECRET`` or ``TEST_SESSION_SECRET``."""
+    secret = session_secret(environment)
+    environment = {**environment, "CHAT_SESSION_SECRET": secret}
+    settings = load_settings(environment)
+    _session_secrets[settings.rasa_port] = secret
+    return start_service(stack.rasa_server(settings, trained_model()), environment, log)
 
 
 def start_actions(environment: dict[str, str], log: Path) -> subprocess.Popen:
@@ -83,9 +103,7 @@ def lead_form(name: str, email: str, phone: str) -> list[str]:
 
 
 def say(port: int, sender: str, message: str) -> list[dict]:
-    reply = requests.post(
-        f"http://127.0.0.1:{port}/webhooks/rest/webhook",
-        json={"sender": sender, "message": message},
-        timeout=30,
-    )
-    return reply.json()
+    """Sends ``message`` in conversation ``sender`` to the Rasa server started on
+    ``port``; the bot's replies."""
+    secret = _session_secrets.get(port, TEST_SESSION_SECRET)
+    return RestVisitor.named(f"http://127.0.0.1:{port}", sender, secret).say(message)

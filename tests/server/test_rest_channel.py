@@ -4,13 +4,14 @@ a failure inside: a clear 4xx or a polite reply, never a crash or silence.
 The servers run as ``bot run`` starts them. The failures are real: the lock
 store's Redis is unreachable (a relay to the machine's Redis that is not open
 yet), the action server is down, then it accepts calls and never answers.
+Every visitor gets a session first and sends its token (tests.server.rest_visitor);
+a conversation answers no one else.
 """
 
 from __future__ import annotations
 
 import os
 import time
-import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -20,7 +21,8 @@ import requests
 
 from tests.conftest import free_port
 from tests.relay import in_thread, silent_listener, tcp_relay_in_thread
-from tests.server.rasa_process import say, start_actions, start_rasa, stop
+from tests.server.rasa_process import start_actions, start_rasa, stop
+from tests.server.rest_visitor import SESSION_PATH, RestVisitor
 from tests.services import require_service
 
 pytestmark = [pytest.mark.server, pytest.mark.model]
@@ -34,8 +36,14 @@ LEAD_REQUEST = "we need 3 senior python developers for 6 months"
 
 
 @pytest.fixture(scope="module")
-def rasa_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-    folder = tmp_path_factory.mktemp("rest-channel")
+def rasa_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The logs and stores of the module's Rasa server."""
+    return tmp_path_factory.mktemp("rest-channel")
+
+
+@pytest.fixture(scope="module")
+def rasa_port(rasa_folder: Path) -> Iterator[int]:
+    folder = rasa_folder
     port = free_port()
     environment = {
         **os.environ,
@@ -53,12 +61,17 @@ def rasa_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     stop(actions)
 
 
+def base_url(port: int) -> str:
+    return f"http://127.0.0.1:{port}"
+
+
 def webhook(port: int) -> str:
-    return f"http://127.0.0.1:{port}/webhooks/rest/webhook"
+    return f"{base_url(port)}/webhooks/rest/webhook"
 
 
-def sender() -> str:
-    return str(uuid.uuid4())
+def visitor_of(port: int) -> RestVisitor:
+    """A new visitor of the server on ``port``, with a session of its own."""
+    return RestVisitor.start(base_url(port))
 
 
 def texts(replies: list[dict]) -> str:
@@ -77,11 +90,11 @@ def texts(replies: list[dict]) -> str:
     ids=["control-and-zero-width", "emoji-and-right-to-left", "html", "sql", "only-emoji"],
 )
 def test_an_odd_message_gets_an_answer(rasa_port: int, message: str):
-    visitor = sender()
-    answer = texts(say(rasa_port, visitor, message))
+    visitor = visitor_of(rasa_port)
+    answer = texts(visitor.say(message))
     assert answer.strip()
     assert "went wrong on our side" not in answer
-    assert say(rasa_port, visitor, "hello")
+    assert visitor.say("hello")
 
 
 @pytest.mark.parametrize(
@@ -92,11 +105,11 @@ def test_an_odd_message_gets_an_answer(rasa_port: int, message: str):
 def test_an_empty_or_overlong_message_gets_a_polite_reply(
     rasa_port: int, message: str, expected: str
 ):
-    visitor = sender()
-    replies = say(rasa_port, visitor, message)
+    visitor = visitor_of(rasa_port)
+    replies = visitor.say(message)
     assert expected in texts(replies)
-    assert [reply["recipient_id"] for reply in replies] == [visitor]
-    assert say(rasa_port, visitor, "hello")
+    assert [reply["recipient_id"] for reply in replies] == [visitor.sender]
+    assert visitor.say("hello")
 
 
 @pytest.mark.parametrize(
@@ -134,18 +147,104 @@ def test_a_request_that_is_not_a_chat_message_gets_a_clear_4xx(
     assert "Traceback" not in answer.text
     if status != 413:  # Sanic's own answer; the channel's name what is wrong
         assert answer.json()["error"]
-    assert say(rasa_port, sender(), "hello")
+    assert visitor_of(rasa_port).say("hello")
+
+
+def test_json_nested_too_deeply_gets_400_with_a_reason_and_no_traceback(
+    rasa_port: int, rasa_folder: Path
+):
+    for nested in (b"[" * 60_000, b'{"a":' * 12_000):  # under MAX_REQUEST_BYTES
+        answer = requests.post(webhook(rasa_port), data=nested, headers=JSON, timeout=30)
+        assert answer.status_code == 400
+        assert answer.json() == {"error": "the JSON is nested too deeply"}
+    assert visitor_of(rasa_port).say("hello")
+    assert "RecursionError" not in (rasa_folder / "rasa.log").read_text()
 
 
 def test_unknown_fields_are_ignored(rasa_port: int):
-    body = {"sender": sender(), "message": "hello", "admin": True, "metadata": {"x": 1}}
-    answer = requests.post(webhook(rasa_port), json=body, timeout=30)
+    answer = visitor_of(rasa_port).post("hello", admin=True, metadata={"x": 1})
     assert answer.status_code == 200
     assert answer.json()
 
 
-def apologised(port: int, visitor: str, message: str) -> bool:
-    answer = requests.post(webhook(port), json={"sender": visitor, "message": message}, timeout=5)
+def test_a_session_is_a_new_conversation_id_and_its_token(rasa_port: int):
+    first, second = visitor_of(rasa_port), visitor_of(rasa_port)
+    assert first.sender != second.sender
+    assert first.token != second.token
+    assert first.say("hello")[0]["recipient_id"] == first.sender
+
+
+def test_a_message_without_the_token_gets_401_and_touches_nothing(rasa_port: int):
+    visitor = visitor_of(rasa_port)
+    body = visitor.body("hello")
+    refusals = [
+        requests.post(webhook(rasa_port), json=body, timeout=30),
+        requests.post(webhook(rasa_port), json=body, headers={"Authorization": ""}, timeout=30),
+        requests.post(
+            webhook(rasa_port), json=body, headers={"Authorization": visitor.token}, timeout=30
+        ),
+    ]
+    for refused in refusals:
+        assert refused.status_code == 401
+        assert refused.headers["WWW-Authenticate"].startswith("Bearer")
+        assert "Authorization: Bearer" in refused.json()["error"]
+    assert [reply["recipient_id"] for reply in visitor.say("hello")] == [visitor.sender]
+
+
+def test_someone_else_s_conversation_cannot_be_read_with_its_id(rasa_port: int):
+    victim = visitor_of(rasa_port)
+    victim.say("we need 3 senior Python developers for 6 months starting ASAP")
+    victim.say('/inform{"engagement_model": "outstaffing"}')
+    summary = texts(victim.say("Vic Tim, Acme Ltd, vic.tim@acme.example, +44 20 7946 0958"))
+    summary += texts(victim.say("yes"))
+    assert "vic.tim@acme.example" in summary  # what an eavesdropper is after
+    attacker = visitor_of(rasa_port)
+    tampered = victim.token[:-1] + ("B" if victim.token.endswith("A") else "A")
+    forged = [
+        RestVisitor(victim.base_url, victim.sender, attacker.token),  # the attacker's own token
+        RestVisitor(victim.base_url, victim.sender, tampered),
+        RestVisitor.named(victim.base_url, victim.sender, "another-secret-" + "x" * 32),
+    ]
+    for intruder in forged:
+        answer = intruder.post("show me my summary")
+        assert answer.status_code == 401
+        assert "not this conversation's" in answer.json()["error"]
+        assert "vic.tim" not in answer.text
+    assert "within one business day" in texts(victim.say("/confirm_lead"))
+
+
+def test_conversation_ids_stay_out_of_the_channel_s_log_lines(rasa_port: int, rasa_folder: Path):
+    visitor = visitor_of(rasa_port)
+    visitor.say("hello")
+    requests.post(webhook(rasa_port), json=visitor.body("hello"), timeout=30)  # no token
+    logged = (rasa_folder / "rasa.log").read_text()
+    assert visitor.sender not in logged
+    assert visitor.token not in logged
+
+
+def test_a_session_may_be_asked_for_from_a_site_origin_only(rasa_port: int):
+    preflight = {"Access-Control-Request-Method": "POST"}
+    allowed = requests.options(
+        base_url(rasa_port) + SESSION_PATH,
+        headers={"Origin": "http://localhost:8000", **preflight},
+        timeout=10,
+    )
+    other = requests.options(
+        base_url(rasa_port) + SESSION_PATH,
+        headers={"Origin": "https://evil.example", **preflight},
+        timeout=10,
+    )
+    assert allowed.headers.get("Access-Control-Allow-Origin") == "http://localhost:8000"
+    assert "Access-Control-Allow-Origin" not in other.headers
+
+
+def apologised(visitor: RestVisitor, message: str) -> bool:
+    answer = requests.post(
+        visitor.base_url + "/webhooks/rest/webhook",
+        json=visitor.body(message),
+        headers=visitor.headers,
+        timeout=5,
+    )
     assert answer.status_code == 200
     return "help@agency.example" in texts(answer.json())
 
@@ -172,29 +271,32 @@ def test_failed_turns_get_an_apology_are_counted_and_the_next_works(tmp_path: Pa
     rasa = start_rasa(environment, tmp_path / "rasa.log")
     actions = None
     try:
-        visitor = sender()
-        assert apologised(port, visitor, "hello")  # Redis unreachable: no lock
+        visitor = visitor_of(port)
+        assert apologised(visitor, "hello")  # Redis unreachable: no lock
         assert failures(port) == 1
         with tcp_relay_in_thread(relay_port, REDIS_PORT):
-            assert not apologised(port, visitor, "what is outstaffing?")
-            assert apologised(port, visitor, LEAD_REQUEST)  # no action server
+            assert not apologised(visitor, "what is outstaffing?")
+            assert apologised(visitor, LEAD_REQUEST)  # no action server
             assert failures(port) == 2
-            other = sender()
+            other = visitor_of(port)
             with in_thread(silent_listener(int(environment["ACTIONS_PORT"]))):
                 started = time.monotonic()
-                assert apologised(port, other, LEAD_REQUEST)  # an action server that hangs
+                assert apologised(other, LEAD_REQUEST)  # an action server that hangs
                 assert time.monotonic() - started < 5
                 assert failures(port) == 3
             actions = start_actions(environment, tmp_path / "actions.log")
-            assert not apologised(port, visitor, LEAD_REQUEST)
-            assert not apologised(port, other, LEAD_REQUEST)
+            assert not apologised(visitor, LEAD_REQUEST)
+            assert not apologised(other, LEAD_REQUEST)
     finally:
         stop(rasa)
         if actions is not None:
             stop(actions)
-    failed = (tmp_path / "rasa.log").read_text().split("A message of conversation")[1:]
+    logged = (tmp_path / "rasa.log").read_text()
+    failed = logged.split("A message of conversation")[1:]
     assert len(failed) == 3
     assert not any("what is outstaffing" in entry[:3000] for entry in failed)
+    assert visitor.sender not in logged  # named by a fingerprint
+    assert other.sender not in logged
 
 
 @pytest.fixture(scope="module")
@@ -225,45 +327,57 @@ def limited_port(limited_server: dict[str, int]) -> int:
     return limited_server["rasa"]
 
 
-def post_from(port: int, address: str, visitor: str, message: str = "hello") -> requests.Response:
+def post_from(address: str, visitor: RestVisitor, message: str = "hello") -> requests.Response:
+    """``visitor``'s message as a proxy forwards it from a client at ``address``."""
     return requests.post(
-        webhook(port),
-        json={"sender": visitor, "message": message},
-        headers={"X-Forwarded-For": f"6.6.6.6, {address}"},  # the first is the client's claim
+        visitor.base_url + "/webhooks/rest/webhook",
+        json=visitor.body(message),
+        # the first address is the client's own claim, not believed
+        headers={"X-Forwarded-For": f"6.6.6.6, {address}", **visitor.headers},
         timeout=30,
     )
 
 
 def test_a_conversation_over_its_rate_gets_429_and_a_friendly_reply(limited_port: int):
-    visitor = sender()
+    visitor = visitor_of(limited_port)
     addresses = [f"203.0.113.{number}" for number in range(1, 7)]  # no address limit here
-    statuses = [post_from(limited_port, address, visitor).status_code for address in addresses]
+    statuses = [post_from(address, visitor).status_code for address in addresses]
     assert statuses == [200] * 5 + [429]
-    slowed = post_from(limited_port, "203.0.113.7", visitor)
+    slowed = post_from("203.0.113.7", visitor)
     assert slowed.status_code == 429
     assert 1 <= int(slowed.headers["Retry-After"]) <= 10
     assert "faster than I can read" in texts(slowed.json())
-    assert post_from(limited_port, "203.0.113.8", sender()).status_code == 200
+    assert post_from("203.0.113.8", visitor_of(limited_port)).status_code == 200
 
 
 def test_an_address_over_its_rate_gets_429_and_others_do_not(limited_port: int):
-    statuses = [post_from(limited_port, "198.51.100.1", sender()).status_code for _ in range(6)]
+    visitors = [visitor_of(limited_port) for _ in range(6)]
+    statuses = [post_from("198.51.100.1", visitor).status_code for visitor in visitors]
     assert statuses == [200] * 5 + [429]
-    assert post_from(limited_port, "198.51.100.2", sender()).status_code == 200
+    assert post_from("198.51.100.2", visitor_of(limited_port)).status_code == 200
+
+
+def test_a_forged_token_does_not_spend_the_conversation_s_rate(limited_port: int):
+    visitor = visitor_of(limited_port)
+    forged = RestVisitor(visitor.base_url, visitor.sender, visitor_of(limited_port).token)
+    refused = [post_from(f"192.0.2.{number}", forged).status_code for number in range(10, 17)]
+    assert refused == [401] * 7
+    assert post_from("192.0.2.20", visitor).status_code == 200
 
 
 def test_a_message_that_finds_no_free_turn_is_told_busy_at_once(limited_server: dict[str, int]):
     port = limited_server["rasa"]
     with in_thread(silent_listener(limited_server["actions"])), ThreadPoolExecutor(1) as pool:
         # Holds the one turn until its action call times out (4 s).
-        hung = pool.submit(post_from, port, "192.0.2.1", sender(), LEAD_REQUEST)
+        hung = pool.submit(post_from, "192.0.2.1", visitor_of(port), LEAD_REQUEST)
         time.sleep(1)
+        waiting = visitor_of(port)
         started = time.monotonic()
-        refused = post_from(port, "192.0.2.2", sender())
+        refused = post_from("192.0.2.2", waiting)
         waited = time.monotonic() - started
         assert hung.result().status_code == 200
     assert refused.status_code == 503
     assert refused.headers["Retry-After"] == "5"
     assert "answering a lot of visitors" in texts(refused.json())
     assert waited < 2
-    assert post_from(port, "192.0.2.3", sender()).status_code == 200
+    assert post_from("192.0.2.3", visitor_of(port)).status_code == 200

@@ -14,13 +14,14 @@ import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
 import requests
 
 from bot.delivery.webhook import verify_signature
 from tests.conftest import ROOT, free_port, trained_model
+from tests.server.rest_visitor import RestVisitor
 from tests.server.socket_visitor import SocketVisitor
 
 pytestmark = [pytest.mark.server, pytest.mark.model]
@@ -113,29 +114,18 @@ def wait_for_line(process: subprocess.Popen, marker: str, timeout: float) -> Non
 
 def test_rest_webhook_answers_a_question(served_bot):
     url, _, _ = served_bot
-    reply = requests.post(
-        f"{url}/webhooks/rest/webhook",
-        json={
-            "sender": "rest-visitor",
-            "message": "what is the difference between outsourcing and offshoring",
-        },
-        timeout=30,
-    )
+    visitor = RestVisitor.start(url)
+    reply = visitor.post("what is the difference between outsourcing and offshoring")
     assert reply.status_code == 200
     [message] = reply.json()
-    assert message["recipient_id"] == "rest-visitor"
+    assert message["recipient_id"] == visitor.sender
     assert "who" in message["text"].lower()
     assert message["buttons"]
 
 
 def test_fallback_reaches_the_action_server_over_http(served_bot):
     url, _, _ = served_bot
-    reply = requests.post(
-        f"{url}/webhooks/rest/webhook",
-        json={"sender": "rest-visitor-2", "message": "qwzx plorp"},
-        timeout=30,
-    )
-    [message] = reply.json()
+    [message] = RestVisitor.start(url).say("qwzx plorp")
     assert message["buttons"][-1]["title"] == "Discuss my team needs"
 
 
@@ -169,15 +159,15 @@ def test_socketio_channel_is_served(served_bot):
 def test_a_conversation_over_socketio_survives_payloads_it_cannot_read(served_bot):
     url, _, _ = served_bot
 
-    async def talk() -> dict[str, str]:
+    async def talk() -> dict[str, Any]:
         visitor = SocketVisitor()
         await visitor.connect(url)
         try:
-            forged = await visitor.session("../../not an id")
-            session = await visitor.session("c0ffee-visitor-7")
-            ask = {"session_id": session}
+            forged = await visitor.session({"session_id": "../../not an id"})
+            session = await visitor.new_session()
+            ask = {"session_id": session["session_id"]}
             return {
-                "forged": forged,
+                "forged": forged["session_id"],
                 "session": session,
                 "greeting": await visitor.send({**ask, "message": "hello"}),
                 "not an object": await visitor.send("hello"),
@@ -194,7 +184,7 @@ def test_a_conversation_over_socketio_survives_payloads_it_cannot_read(served_bo
 
     replies = asyncio.run(talk())
     assert replies["forged"] != "../../not an id"
-    assert replies["session"] == "c0ffee-visitor-7"
+    assert replies["session"]["token"]
     assert replies["greeting"]
     for unread in ("not an object", "a number", "bad metadata"):
         assert "couldn't read that message" in replies[unread], unread
@@ -205,22 +195,15 @@ def test_a_conversation_over_socketio_survives_payloads_it_cannot_read(served_bo
 
 def test_a_confirmed_lead_reaches_the_sales_api_and_the_webhook(served_bot, webhook_receiver):
     url, _, web_port = served_bot
+    visitor = RestVisitor.start(url)
     for message in [
         "we need 3 senior Python developers for 6 months starting ASAP",
         "outstaffing",
         "Jane Doe, Acme Ltd, jane@acme.example",
         "yes",
     ]:
-        requests.post(
-            f"{url}/webhooks/rest/webhook",
-            json={"sender": "rest-lead", "message": message},
-            timeout=30,
-        )
-    [reply] = requests.post(
-        f"{url}/webhooks/rest/webhook",
-        json={"sender": "rest-lead", "message": "/confirm_lead"},
-        timeout=30,
-    ).json()
+        visitor.say(message)
+    [reply] = visitor.say("/confirm_lead")
     assert "within one business day" in reply["text"]
 
     leads = requests.get(
@@ -241,14 +224,11 @@ def test_a_confirmed_lead_reaches_the_sales_api_and_the_webhook(served_bot, webh
 
 def test_conversations_are_kept_in_the_sqlite_tracker_store(served_bot, serve_dir):
     url, _, _ = served_bot
-    requests.post(
-        f"{url}/webhooks/rest/webhook",
-        json={"sender": "kept-visitor", "message": "hello"},
-        timeout=30,
-    )
+    visitor = RestVisitor.start(url)
+    visitor.say("hello")
     with sqlite3.connect(serve_dir / "tracker.db") as connection:
         rows = connection.execute(
-            "SELECT type_name FROM events WHERE sender_id = ?", ("kept-visitor",)
+            "SELECT type_name FROM events WHERE sender_id = ?", (visitor.sender,)
         ).fetchall()
     assert ("user",) in rows
     assert ("bot",) in rows

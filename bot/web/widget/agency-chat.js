@@ -4,10 +4,14 @@
  *   <script>window.AgencyChatConfig = {serverUrl: "https://chat.agency.example"};</script>
  *   <script src="https://www.agency.example/widget/agency-chat.js" defer></script>
  *
- * It talks to Rasa's REST channel (POST /webhooks/rest/webhook), keeps the
- * visitor's random session id and the conversation in localStorage so both
- * survive reloads and navigation, and renders bot text as a small markdown
- * subset with DOM APIs only: never as HTML.
+ * It talks to the bot's REST channel: before the first message it asks for a
+ * session (POST /webhooks/rest/session: a conversation id and its token), then
+ * sends each message (POST /webhooks/rest/webhook) with the token in an
+ * Authorization: Bearer header. It keeps the session and the conversation in
+ * localStorage so both survive reloads and navigation; when the server no
+ * longer knows the token (401: its secret changed), it starts a new session
+ * and sends the message again. Bot text is rendered as a small markdown subset
+ * with DOM APIs only: never as HTML.
  */
 (() => {
   "use strict";
@@ -50,33 +54,31 @@
     return merged;
   }
 
-  // ---- state: the session id and the conversation, kept across page loads ----
-
-  function newSessionId() {
-    if (window.crypto && typeof window.crypto.randomUUID === "function") {
-      return window.crypto.randomUUID();
-    }
-    const bytes = window.crypto.getRandomValues(new Uint8Array(16));
-    bytes[6] = (bytes[6] & 0x0f) | 0x40; // version 4
-    bytes[8] = (bytes[8] & 0x3f) | 0x80; // RFC 4122 variant
-    const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-  }
+  // ---- state: the session and the conversation, kept across page loads ----
 
   function freshState() {
-    return { sessionId: newSessionId(), messages: [], open: false, unread: 1, pending: null };
+    // No session until the first message: the server issues it (startSession).
+    return { sessionId: null, token: null, messages: [], open: false, unread: 1, pending: null };
   }
 
   function loadState() {
     try {
       const saved = JSON.parse(window.localStorage.getItem(storageKey));
-      if (saved && typeof saved.sessionId === "string" && Array.isArray(saved.messages)) {
-        return { ...freshState(), ...saved };
+      if (saved && Array.isArray(saved.messages)) {
+        const state = { ...freshState(), ...saved };
+        // A session id without its token (kept by an older widget) starts a new session.
+        if (typeof state.sessionId !== "string" || typeof state.token !== "string") forgetSession(state);
+        return state;
       }
     } catch (error) {
       // Storage unavailable or corrupt: start a new conversation.
     }
     return freshState();
+  }
+
+  function forgetSession(target = state) {
+    target.sessionId = null;
+    target.token = null;
   }
 
   function saveState() {
@@ -274,7 +276,10 @@
     ui.status.hidden = !text;
   }
 
-  // ---- talking to Rasa's REST channel ----
+  // ---- talking to the REST channel ----
+
+  // The server no longer knows the session's token (401): a new session is needed.
+  class SessionEnded extends Error {}
 
   function botMessages(replies) {
     const messages = [];
@@ -292,12 +297,26 @@
     return messages;
   }
 
+  async function startSession() {
+    const response = await fetch(`${config.serverUrl}/webhooks/rest/session`, { method: "POST" });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const session = await response.json();
+    if (typeof session.sender !== "string" || typeof session.token !== "string") {
+      throw new Error("the server gave no session");
+    }
+    state.sessionId = session.sender;
+    state.token = session.token;
+    saveState();
+  }
+
   async function post(text) {
+    if (!state.token) await startSession();
     const response = await fetch(`${config.serverUrl}/webhooks/rest/webhook`, {
       method: "POST",
-      headers: { "Content-Type": "application/json" },
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${state.token}` },
       body: JSON.stringify({ sender: state.sessionId, message: text, metadata: { page_url: window.location.href } }),
     });
+    if (response.status === 401) throw new SessionEnded();
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     return response.json();
   }
@@ -307,6 +326,7 @@
     inFlight = true;
     render();
     const pending = state.pending;
+    let renewed = false;
     try {
       const messages = botMessages(await post(pending.text));
       state.pending = null;
@@ -316,16 +336,24 @@
       retryAttempt = 0;
       showStatus("");
     } catch (error) {
-      pending.failed = true;
-      const visitorMessage = state.messages[pending.index];
-      if (visitorMessage) visitorMessage.error = true;
-      showStatus("Can't reach the assistant right now. Reconnecting\u2026");
-      scheduleRetry();
+      if (error instanceof SessionEnded) forgetSession();
+      // Once per message, a session the server no longer knows is renewed at once;
+      // after that (or for any other failure) the message waits for a retry.
+      renewed = error instanceof SessionEnded && !pending.renewed;
+      pending.renewed = pending.renewed || renewed;
+      if (!renewed) {
+        pending.failed = true;
+        const visitorMessage = state.messages[pending.index];
+        if (visitorMessage) visitorMessage.error = true;
+        showStatus("Can't reach the assistant right now. Reconnecting\u2026");
+        scheduleRetry();
+      }
     } finally {
       inFlight = false;
       saveState();
       render();
     }
+    if (renewed) deliver();
   }
 
   function scheduleRetry() {
@@ -381,7 +409,8 @@
     if (state.pending) deliver(); // a message left unsent by the last page
   }
 
-  // For hosts and tests: the configuration, the session id, and the renderer.
+  // For hosts and tests: the configuration, the session id (null until the first
+  // message), and the renderer.
   window.AgencyChat = { config, sessionId: () => state.sessionId, renderMarkdown };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

@@ -12,6 +12,7 @@ from bot.channels.inbound import (
     InboundError,
     apology,
     clean_text,
+    decode_json,
     parse_inbound,
     polite_refusal,
 )
@@ -89,6 +90,34 @@ def test_parse_inbound_either_parses_or_refuses_with_400(body: dict):
     status = 200
     try:
         parse_inbound(body)
+    except InboundError as error:
+        status = error.status
+    assert status in (200, 400)
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        (b"[" * 100_000, "nested too deeply"),
+        ('{"a":' * 100_000, "nested too deeply"),
+        (b'{"sender": "\xff"}', "not valid JSON"),
+        (b'{"sender": ', "not valid JSON"),
+        ("1" * 5000, "not valid JSON"),
+    ],
+    ids=["nested-arrays", "nested-objects", "invalid-utf8", "truncated", "huge-integer"],
+)
+def test_decode_json_refuses_with_400_what_the_parser_cannot_read(raw: bytes | str, reason: str):
+    with pytest.raises(InboundError) as refused:
+        decode_json(raw)
+    assert refused.value.status == 400
+    assert reason in refused.value.reason
+
+
+@given(st.binary(max_size=200) | st.text(max_size=200))
+def test_decode_json_returns_a_value_or_refuses_with_400(raw: bytes | str):
+    status = 200
+    try:
+        decode_json(raw)
     except InboundError as error:
         status = error.status
     assert status in (200, 400)

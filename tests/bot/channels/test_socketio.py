@@ -4,7 +4,10 @@ client is told instead (tests/server/test_serve.py plays them over a real socket
 from __future__ import annotations
 
 import pytest
+from socketio import packet
 
+from bot.channels.engineio_guards import readable_packet
+from bot.channels.inbound import no_session
 from bot.channels.socketio import GuardedSocketIOInput
 
 
@@ -29,7 +32,7 @@ def test_a_message_reaches_rasa_cleaned_with_only_the_page_kept(channel):
         "metadata": '{"page_url": "https://agency.example/hire", "cookie": "secret"}',
         "extra": "ignored",
     }
-    assert channel._checked("sid-1", payload) == {
+    assert channel._checked("sid-1", payload, joined="visitor-1") == {
         "message": "hello there",
         "metadata": {"page_url": "https://agency.example/hire"},
         "session_id": "visitor-1",
@@ -42,6 +45,7 @@ def test_a_message_reaches_rasa_cleaned_with_only_the_page_kept(channel):
         "hello",
         None,
         ["hello"],
+        {"session_id": "visitor-1", "message": "hi", "metadata": "[" * 100_000},
         {"message": "hi"},  # no session id, with session persistence on
         {"session_id": "../etc", "message": "hi"},
         {"session_id": "visitor-1", "message": 42},
@@ -51,18 +55,79 @@ def test_a_message_reaches_rasa_cleaned_with_only_the_page_kept(channel):
 )
 def test_a_payload_that_is_not_a_chat_message_is_answered_not_run(channel, payload):
     assert (
-        channel._checked("sid-1", payload)
+        channel._checked("sid-1", payload, joined="visitor-1")
         == "Sorry, I couldn't read that message. Could you type it again?"
     )
 
 
 def test_empty_and_overlong_messages_are_answered_politely(channel):
-    assert "didn't get any text" in channel._checked("s", {"session_id": "v", "message": "\t"})
-    assert "fewer than 100" in channel._checked("s", {"session_id": "v", "message": "x" * 101})
+    empty, overlong = (
+        {"session_id": "v", "message": "\t"},
+        {"session_id": "v", "message": "x" * 101},
+    )
+    assert "didn't get any text" in channel._checked("s", empty, joined="v")
+    assert "fewer than 100" in channel._checked("s", overlong, joined="v")
 
 
 def test_a_conversation_over_its_rate_is_asked_to_slow_down(channel):
-    answers = [channel._checked("s", {"session_id": "v", "message": "hi"}) for _ in range(7)]
+    hello = {"session_id": "v", "message": "hi"}
+    answers = [channel._checked("s", hello, joined="v") for _ in range(7)]
     assert all(isinstance(answer, dict) for answer in answers[:5])
     assert all("faster than I can read" in answer for answer in answers[5:])
-    assert isinstance(channel._checked("s", {"session_id": "other", "message": "hi"}), dict)
+    other = {"session_id": "other", "message": "hi"}
+    assert isinstance(channel._checked("s", other, joined="other"), dict)
+
+
+@pytest.mark.parametrize("joined", [None, "visitor-2"])
+def test_a_message_for_a_conversation_the_connection_did_not_join_is_refused(channel, joined):
+    payload = {"session_id": "visitor-1", "message": "what is outstaffing?"}
+    assert channel._checked("sid-1", payload, joined=joined) == no_session()
+
+
+def test_a_session_request_with_its_token_keeps_its_session(channel):
+    session = channel.signer.new_session()
+    asked = {"session_id": session.sender, "token": session.token}
+    assert channel._requested_session(asked) == session
+
+
+@pytest.mark.parametrize(
+    "request_payload",
+    [
+        None,
+        "visitor-1",
+        {"session_id": "visitor-1"},
+        {"session_id": "visitor-1", "token": "forged"},
+        {"session_id": "visitor-1", "token": None},
+        {"session_id": ["visitor-1"], "token": "x"},
+        {"token": "x"},
+    ],
+)
+def test_any_other_session_request_gets_a_new_session(channel, request_payload):
+    session = channel._requested_session(request_payload)
+    assert session.sender != "visitor-1"
+    assert channel.signer.verifies(session.sender, session.token)
+
+
+# socket.io packets as engine.io hands them over (its "4", a message, taken off).
+@pytest.mark.parametrize(
+    ("data", "readable"),
+    [
+        ('2["user_uttered",{"message":"hi"}]', True),
+        ('2["session_request"]', True),
+        ("0", True),
+        ('0{"token":"x"}', True),
+        ("1", True),
+        (b"\x00binary attachment", True),
+        ('2["user_uttered",' + "[" * 100_000, False),
+        ('2["user_uttered",{', False),
+        ("2", False),
+        ("2{}", False),
+        ("2[]", False),
+        ("2[5]", False),
+        ('2"user_uttered"', False),
+        ("x", False),
+        ("", False),
+    ],
+)
+def test_a_packet_python_socketio_cannot_read_is_told_apart(data, readable):
+    assert readable_packet(packet.Packet, data) is readable

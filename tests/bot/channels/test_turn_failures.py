@@ -13,7 +13,11 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.channels.turn_failures import recording_failed_actions, watch_remote_actions
+from bot.channels.turn_failures import (
+    failure_report,
+    recording_failed_actions,
+    watch_remote_actions,
+)
 from tests.conftest import free_port
 
 TIMEOUT_SECONDS = 4.0
@@ -95,3 +99,15 @@ def test_after_a_failed_action_the_turns_later_actions_fail_at_once():
     failed, seconds = run_against_a_silent_action_server(names, 0.5)
     assert failed == names
     assert seconds < 1.0  # one timeout, not two
+
+
+def test_a_failure_report_names_the_conversation_by_its_fingerprint_only():
+    sender = "5f2b9c0d4e6a47b8a1c3d5e7f9a0b2c4"
+    try:
+        raise RuntimeError(f"Could not acquire lock for conversation_id '{sender}'.")
+    except RuntimeError as error:
+        report = failure_report(error, sender, "0a1b2c3d4e")
+    assert sender not in report
+    assert "conversation_id '<conversation 0a1b2c3d4e>'" in report
+    assert report.startswith("Traceback (most recent call last):")
+    assert "RuntimeError" in report

@@ -41,6 +41,7 @@ FIELD_LABELS = {
     "created_at": "Created",
     "updated_at": "Updated",
     "conversation_id": "Conversation",
+    "possible_duplicate_of": "Possible duplicate of lead",
 }
 _NOT_FIELDS = frozenset({"transcript"})
 

@@ -38,6 +38,7 @@ COLUMNS: tuple[str, ...] = (
     "budget",
     "page_url",
     "conversation_id",
+    "possible_duplicate_of",
     "consent_text",
     "consent_given_at",
     "notes",

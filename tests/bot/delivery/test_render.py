@@ -20,6 +20,7 @@ def lead_payload(**overrides: Any) -> dict[str, Any]:
         "created_at": "2024-05-02T10:00:00+00:00",
         "updated_at": "2024-05-02T10:00:00+00:00",
         "conversation_id": "conv-1",
+        "possible_duplicate_of": 3,
         "roles": ["Python developer"],
         "team_size": 3,
         "seniority": ["senior"],

@@ -176,7 +176,10 @@ def _run(args: argparse.Namespace) -> int:
     def say_ready(seconds: float) -> None:
         print(stack.ready_message(settings, seconds, token_made_up=made_up), flush=True)
 
-    return asyncio.run(supervisor.run(on_ready=say_ready))
+    try:
+        return asyncio.run(supervisor.run(on_ready=say_ready))
+    finally:
+        stack.endpoints_path(settings).unlink(missing_ok=True)  # written for this run only
 
 
 def make_parser() -> argparse.ArgumentParser:

@@ -24,9 +24,6 @@ from bot.supervisor import Service
 from bot.tracker_store import endpoint_passwords, endpoints
 
 CREDENTIALS_FILE = Path("credentials.yml")
-# Files written for the processes of a run (Rasa's endpoints): this user's only,
-# and not among the logs, which get copied into bug reports and log collectors.
-RUN_DIR = Path("var/run")
 # What `bot serve` runs in a container, by the name its command takes.
 SERVICE_NAMES = ("rasa", "actions", "web", "delivery")
 
@@ -46,15 +43,23 @@ def with_chat_session_secret(settings: Settings) -> Settings:
     return replace(settings, chat_session_secret=random_secrets.token_urlsafe(32))
 
 
+def run_dir(settings: Settings) -> Path:
+    """The folder of the files written for a run's processes (Rasa's endpoints): ``run/``
+    beside the log folder (``build/run``; ``/app/var/run`` in the image), not in it,
+    since logs get copied into bug reports and log collectors."""
+    beside = settings.log_dir.parent / "run"
+    return beside if beside != settings.log_dir else settings.log_dir.parent / "run-files"
+
+
 def endpoints_path(settings: Settings) -> Path:
     """Where :func:`endpoints_for` writes Rasa's endpoints file: one per Rasa port, so
     that runs side by side (tests, replicas) keep their own."""
-    return RUN_DIR / f"endpoints-{settings.rasa_port}.yml"
+    return run_dir(settings) / f"endpoints-{settings.rasa_port}.yml"
 
 
 def endpoints_for(settings: Settings) -> Path:
     """The endpoints file for Rasa, written from the settings (action server, tracker
-    store, lock store, event broker), mode 0600 in ``RUN_DIR``.
+    store, lock store, event broker), mode 0600 in :func:`run_dir` (mode 0700).
 
     It holds no password: the Rasa process gets them in its environment
     (:func:`bot.tracker_store.endpoint_passwords`).

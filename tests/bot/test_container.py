@@ -29,7 +29,7 @@ def bot(*arguments: str, environment: dict[str, str] | None = None) -> subproces
 
 
 def test_each_service_name_picks_its_process(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)  # single_service writes Rasa's endpoints file under var/run/
+    monkeypatch.chdir(tmp_path)  # single_service writes Rasa's endpoints file under build/run/
     settings = Settings(actions_port=6001, web_port=8001)
     assert "bot.action_server" in single_service(settings, None, "actions").command
     assert single_service(settings, None, "actions").health_url == "http://127.0.0.1:6001/health"

@@ -15,7 +15,7 @@ TWO_WORKERS = {"RASA_WORKERS": "2", "LOCK_STORE_URL": "redis://127.0.0.1:6379/0"
 
 @pytest.fixture(autouse=True)
 def _run_files_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)  # rasa_servers writes the endpoints file under var/run/
+    monkeypatch.chdir(tmp_path)  # rasa_servers writes the endpoints file under build/run/
 
 
 def test_a_configured_sales_token_is_never_printed():

@@ -91,8 +91,7 @@ def test_a_lock_store_url_with_a_named_database_is_refused():
         lock_store_config("redis://localhost/locks")
 
 
-def test_several_rasa_workers_are_processes_sharing_the_port(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)  # the endpoints file goes to var/run/ here
+def test_several_rasa_workers_are_processes_sharing_the_port(tmp_path):
     one = load_settings({"LOG_DIR": str(tmp_path)})
     two = load_settings(
         {"LOG_DIR": str(tmp_path), "RASA_WORKERS": "2", "LOCK_STORE_URL": "redis://r"}
@@ -155,10 +154,7 @@ def test_the_endpoints_name_a_variable_for_each_password_and_hold_none():
     assert endpoint_passwords(load_settings({})) == {}
 
 
-def test_the_endpoints_file_is_private_outside_the_logs_and_holds_no_password(
-    tmp_path, monkeypatch
-):
-    monkeypatch.chdir(tmp_path)
+def test_the_endpoints_file_is_private_outside_the_logs_and_holds_no_password(tmp_path):
     logs = tmp_path / "logs"
     settings = load_settings({**WITH_PASSWORDS, "LOG_DIR": str(logs)})
     path = endpoints_for(settings).resolve()

@@ -164,7 +164,7 @@ def http_path(url: str | None) -> str:
 
 
 def test_every_server_is_restarted_when_it_dies_or_stops_answering(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)  # single_service writes Rasa's endpoints file under var/run/
+    monkeypatch.chdir(tmp_path)  # single_service writes Rasa's endpoints file under build/run/
     # Alive means answering at all: the web app's /health reads the database,
     # which a restart would not bring back, so its liveness asks for the demo page.
     alive_paths = {"rasa": "/", "actions": "/health", "web": "/"}

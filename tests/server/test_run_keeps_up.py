@@ -242,6 +242,14 @@ def test_a_hung_rasa_process_of_two_is_restarted_and_the_other_is_left_alone(ser
     assert all(answered_by_the_actions(served.rasa_url) for _ in range(6))
 
 
+def test_the_endpoints_file_goes_with_the_run(served: Run):
+    path = ROOT / endpoints_path(load_settings(served.environment))
+    assert path.exists()
+    os.killpg(served.output.process.pid, signal.SIGINT)  # Ctrl-C
+    assert served.output.process.wait(timeout=90) == 130
+    assert not path.exists()
+
+
 def test_no_secret_shows_in_the_output_or_the_logs(served: Run):
     logs = Path(served.environment["LOG_DIR"])
     written = {path.name: path.read_text(errors="replace") for path in logs.iterdir()}

@@ -294,6 +294,7 @@ class Supervisor:
         for running in alive:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(running.process.pid, signal.SIGTERM)
+                os.killpg(running.process.pid, signal.SIGCONT)  # a stopped one, to act on it
             try:
                 await asyncio.wait_for(running.process.wait(), STOP_GRACE_SECONDS)
             except asyncio.TimeoutError:

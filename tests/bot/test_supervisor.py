@@ -255,3 +255,17 @@ async def test_sigint_stops_every_service_in_reverse_order_and_exits_130(tmp_pat
     assert not any(alive(pid) for pid in started)
     assert recorded.said("Stopping web, worker...")
     assert (tmp_path / "web.log").exists()
+
+
+async def test_ctrl_c_stops_a_stopped_service_with_sigterm_too(tmp_path: Path):
+    recorded = Recorded()
+    supervisor = Supervisor([sleeper("worker")], tmp_path, report=recorded.messages.append)
+    processes = []
+
+    def stop_it_then_interrupt(_: float) -> None:
+        processes.extend(running.process for running in supervisor._running)
+        os.kill(processes[0].pid, signal.SIGSTOP)
+        interrupt()
+
+    assert await supervisor.run(on_ready=stop_it_then_interrupt) == EXIT_INTERRUPTED
+    assert processes[0].returncode == -signal.SIGTERM  # not killed after the grace

@@ -9,14 +9,20 @@ and the part of it they reach; to add a group, write its rows and add them to
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
+from bot.channels.sessions import SessionSigner
+from tests.server.rasa_process import session_secret
 from tests.server.raw_http import exchange, health_status, request_bytes
 from tests.server.sanic_servers import ACTION_TOKEN, SALES_TOKEN, Server, module_server
+from tests.server.socket_visitor import SocketVisitor
 
 pytestmark = [pytest.mark.server]
 
@@ -394,7 +400,120 @@ RASA_FRAMING_ROWS = (
     ),
 )
 
-ROWS = (*WEB_SITE_ROWS, *SALES_API_ROWS, *ACTION_SERVER_ROWS, *RASA_FRAMING_ROWS)
+# The chat channels (bot.channels): a conversation of the table's Rasa server,
+# with its token, and what a message of it may get wrong.
+SIGNER = SessionSigner(session_secret(os.environ))
+VISITOR = SIGNER.session_for("bad-input-visitor")
+BEARER = {"Authorization": f"Bearer {VISITOR.token}"}
+CHAT = "/webhooks/rest/webhook"
+NOT_THIS_CONVERSATION = "not this conversation's"
+
+
+def message(**fields: Any) -> bytes:
+    """The visitor's message "hello" as JSON, ``fields`` changed."""
+    return json.dumps({"sender": VISITOR.sender, "message": "hello", **fields}).encode()
+
+
+def chat(body: bytes, **headers: str) -> bytes:
+    return send("POST", CHAT, body, **{**JSON, **BEARER, **headers})
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def socketio(query: str, **headers: str) -> bytes:
+    return get(f"/socket.io/?{query}", **headers)
+
+
+WEBSOCKET = {
+    "Upgrade": "websocket",
+    "Connection": "Upgrade",
+    "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+    "Sec-WebSocket-Version": "13",
+}
+FOREIGN = "https://evil.example"
+
+RASA_REST_CHANNEL_ROWS = (
+    Case("no token", "rasa", send("POST", CHAT, message(), **JSON), 401, "Bearer"),
+    Case("token not Bearer", "rasa", chat(message(), Authorization="Basic eDp5"), 401, "Bearer"),
+    Case("forged token", "rasa", chat(message(), **bearer("forged")), 401, NOT_THIS_CONVERSATION),
+    Case(
+        "another conversation's token",
+        "rasa",
+        chat(message(), **bearer(SIGNER.token_for("someone-else"))),
+        401,
+        NOT_THIS_CONVERSATION,
+    ),
+    Case(
+        "token of another secret",
+        "rasa",
+        chat(message(), **bearer(SessionSigner("another-secret-" + "x" * 32).token_for("v"))),
+        401,
+        NOT_THIS_CONVERSATION,
+    ),
+    Case("token not UTF-8", "rasa", chat(message(), Authorization=NOT_UTF8), 401, "conversation"),
+    Case("token of 4,000 characters", "rasa", chat(message(), **bearer("A" * 4000)), 401, "token"),
+    Case("no sender", "rasa", chat(b'{"message": "hello"}'), 400, "'sender'"),
+    Case("sender a number", "rasa", chat(message(sender=42)), 400, "'sender'"),
+    Case("sender a path", "rasa", chat(message(sender="../../etc/passwd")), 400, "'sender'"),
+    Case("sender of 60,000 characters", "rasa", chat(message(sender="s" * 60_000)), 400, "sender"),
+    Case("message a number", "rasa", chat(message(message=5)), 400, "'message'"),
+    Case("message an object", "rasa", chat(message(message={"text": "hi"})), 400, "'message'"),
+    Case("metadata a string", "rasa", chat(message(metadata="x")), 400, "'metadata'"),
+    Case("a JSON list", "rasa", chat(b'["hello"]'), 400, "JSON object"),
+    Case("malformed JSON", "rasa", chat(b'{"sender": '), 400, "not valid JSON"),
+    Case("JSON not UTF-8", "rasa", chat(b'{"sender": "\xff"}'), 400, "not valid JSON"),
+    Case("arrays nested 60,000 deep", "rasa", chat(b"[" * 60_000), 400, "nested too deeply"),
+    Case("objects nested 12,000 deep", "rasa", chat(b'{"a":' * 12_000), 400, "nested too deeply"),
+    Case("as text/plain", "rasa", chat(message(), **{"Content-Type": "text/plain"}), 415, "json"),
+    Case("no content type", "rasa", send("POST", CHAT, message(), **BEARER), 415, "json"),
+    Case(
+        "body over the limit",
+        "rasa",
+        head(f"POST {CHAT} HTTP/1.1", "Content-Type: application/json", "Content-Length: 70000"),
+        413,
+        "exceeds",
+        finish=True,
+    ),
+    Case("empty message", "rasa", chat(message(message=" \u200b ")), 200, "didn't get any text"),
+    Case(
+        "message of 20,000 characters", "rasa", chat(message(message="x" * 20_000)), 200, "20,000"
+    ),
+    Case("GET on the webhook", "rasa", get(CHAT, **BEARER), 405, "not allowed"),
+    Case("GET for a session", "rasa", get("/webhooks/rest/session"), 405, "not allowed"),
+    Case("session asked with junk", "rasa", send("POST", "/webhooks/rest/session", b"\xff["), 200),
+)
+
+RASA_SOCKETIO_HANDSHAKE_ROWS = (
+    Case(
+        "socket.io from a foreign origin",
+        "rasa",
+        socketio("EIO=4&transport=polling", Origin=FOREIGN),
+        403,
+        "origin",
+    ),
+    Case(
+        "socket.io websocket from a foreign origin",
+        "rasa",
+        socketio("EIO=4&transport=websocket", Origin=FOREIGN, **WEBSOCKET),
+        403,
+        "origin",
+    ),
+    Case("socket.io from origin null", "rasa", socketio("EIO=4", Origin="null"), 403, "origin"),
+    Case("socket.io of engine.io 3", "rasa", socketio("EIO=3&transport=polling"), 400),
+    Case("socket.io over a transport of junk", "rasa", socketio("EIO=4&transport=x"), 400),
+    Case("socket.io of an unknown session", "rasa", socketio("EIO=4&sid=nope"), 400),
+)
+
+ROWS = (
+    *WEB_SITE_ROWS,
+    *SALES_API_ROWS,
+    *ACTION_SERVER_ROWS,
+    *RASA_FRAMING_ROWS,
+    *RASA_REST_CHANNEL_ROWS,
+    *RASA_SOCKETIO_HANDSHAKE_ROWS,
+)
 
 
 def row(case: Case) -> Any:
@@ -423,6 +542,117 @@ def test_bad_input_is_answered_and_the_server_goes_on(case: Case, request: pytes
         assert answer.headers["content-type"].startswith("application/json"), answer
         assert case.reason.lower() in text_of(answer.json()).lower(), answer
     assert health_status(server.port, server.health_path) == 200
+
+
+@dataclass(frozen=True)
+class SocketCase:
+    """One class of bad socket.io event, emitted by a client that has a session.
+
+    Attributes:
+        name: the class, as the test's id.
+        event: ``user_uttered`` or ``session_request``.
+        payload: what is emitted, from the client's session (python-socketio's
+            way: None sends no argument, a tuple several).
+        answer: a piece of the bot's message (``user_uttered``); for
+            ``session_request``, None: a new session is expected.
+    """
+
+    name: str
+    event: str
+    payload: Callable[[dict[str, str]], Any]
+    answer: str | None = None
+
+
+UNREADABLE = "couldn't read that message"
+OTHER = SIGNER.session_for("someone-else")
+
+
+def said(text: Any, **fields: Any) -> Callable[[dict[str, str]], dict[str, Any]]:
+    """A ``user_uttered`` payload in the client's session."""
+    return lambda session: {"session_id": session["session_id"], "message": text, **fields}
+
+
+SOCKETIO_EVENT_ROWS = (
+    SocketCase("no payload", "user_uttered", lambda _: None, UNREADABLE),
+    SocketCase("a string", "user_uttered", lambda _: "hello", UNREADABLE),
+    SocketCase("a list", "user_uttered", lambda _: ["hello"], UNREADABLE),
+    SocketCase("a number", "user_uttered", lambda _: 5, UNREADABLE),
+    SocketCase("two arguments", "user_uttered", lambda _: ("hello", "there"), UNREADABLE),
+    SocketCase("no session id", "user_uttered", lambda _: {"message": "hello"}, UNREADABLE),
+    SocketCase("message a number", "user_uttered", said(5), UNREADABLE),
+    SocketCase("metadata not JSON", "user_uttered", said("hi", metadata="{"), UNREADABLE),
+    SocketCase(
+        "metadata nested 30,000 deep", "user_uttered", said("hi", metadata="[" * 30_000), UNREADABLE
+    ),
+    SocketCase(
+        "another conversation's id",
+        "user_uttered",
+        lambda _: {"session_id": OTHER.sender, "message": "hello"},
+        "no valid session",
+    ),
+    SocketCase("empty message", "user_uttered", said("\u200b"), "didn't get any text"),
+    SocketCase("message of 20,000 characters", "user_uttered", said("x" * 20_000), "20,000"),
+    SocketCase("no payload", "session_request", lambda _: None),
+    SocketCase("a string", "session_request", lambda _: OTHER.sender),
+    SocketCase(
+        "an id without its token", "session_request", lambda _: {"session_id": OTHER.sender}
+    ),
+    SocketCase(
+        "a forged token",
+        "session_request",
+        lambda _: {"session_id": OTHER.sender, "token": "forged"},
+    ),
+    SocketCase(
+        "another conversation's token",
+        "session_request",
+        lambda session: {"session_id": OTHER.sender, "token": session["token"]},
+    ),
+    SocketCase(
+        "a token of another secret",
+        "session_request",
+        lambda _: {
+            "session_id": OTHER.sender,
+            "token": SessionSigner("another-secret-" + "x" * 32).token_for(OTHER.sender),
+        },
+    ),
+)
+
+
+async def emit_and_go_on(port: int, case: SocketCase) -> dict[str, Any]:
+    """Emits the case's event in a new session; what the client heard, and the
+    answer to a message of the session it then has."""
+    visitor = SocketVisitor()
+    await visitor.connect(f"http://127.0.0.1:{port}")
+    try:
+        session = await visitor.new_session()
+        heard: Any
+        if case.event == "session_request":
+            heard = session = await visitor.session(case.payload(session))
+        else:
+            heard = await visitor.send(case.payload(session))
+        after = await visitor.send({"session_id": session["session_id"], "message": "hello"})
+        return {"heard": heard, "after": after}
+    finally:
+        await visitor.close()
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "case", [pytest.param(case, id=f"{case.event}: {case.name}") for case in SOCKETIO_EVENT_ROWS]
+)
+def test_bad_socketio_events_are_answered_and_the_channel_goes_on(
+    case: SocketCase, rasa_server: Server
+):
+    seen = asyncio.run(emit_and_go_on(rasa_server.port, case))
+
+    if case.answer is not None:
+        assert case.answer in seen["heard"]
+    else:  # a new session, not the one asked for
+        assert seen["heard"]["session_id"] != OTHER.sender
+        assert SIGNER.verifies(seen["heard"]["session_id"], seen["heard"]["token"])
+    assert UNREADABLE not in seen["after"]
+    assert "no valid session" not in seen["after"]
+    assert health_status(rasa_server.port, rasa_server.health_path) == 200
 
 
 @pytest.mark.model

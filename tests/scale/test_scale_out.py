@@ -128,7 +128,7 @@ class Cluster:
         settings = load_settings(environment)
         service = stack.rasa_server(settings, trained_model())
         if rasas_lock_store:
-            endpoints_file = settings.log_dir / "endpoints.yml"
+            endpoints_file = stack.endpoints_path(settings)
             endpoints = yaml.safe_load(endpoints_file.read_text())
             endpoints["lock_store"] = {**endpoints["lock_store"], "type": "redis"}
             endpoints_file.write_text(yaml.safe_dump(endpoints))

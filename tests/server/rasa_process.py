@@ -47,7 +47,11 @@ def start_service(service: Service, environment: dict[str, str], log: Path) -> s
     """Starts ``service`` and waits until its health URL answers."""
     with log.open("ab") as output:
         process = subprocess.Popen(
-            service.command, cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT
+            service.command,
+            cwd=ROOT,
+            env={**environment, **service.environment},
+            stdout=output,
+            stderr=subprocess.STDOUT,
         )
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:

@@ -48,12 +48,17 @@ async def tcp_relay(port: int, target_port: int) -> AsyncIterator[None]:
 
 
 @contextlib.asynccontextmanager
-async def silent_listener(port: int) -> AsyncIterator[None]:
-    """Accepts connections on ``port`` and never answers: a server that hangs."""
+async def silent_listener(
+    port: int, accepted: threading.Event | None = None
+) -> AsyncIterator[None]:
+    """Accepts connections on ``port`` and never answers: a server that hangs.
+    ``accepted`` is set once a connection came."""
     held: list[asyncio.StreamWriter] = []
 
     async def hold(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         held.append(writer)
+        if accepted is not None:
+            accepted.set()
 
     server = await asyncio.start_server(hold, HOST, port)
     async with server:

@@ -10,7 +10,9 @@ dicts); the values of the person slots (name, company, email, phone) and of
 the slots that keep the visitor's own words (roles, tech stack, start,
 duration, budget, the last question) in slot listings, events and dicts; and
 every other occurrence, in the same record, of a person slot's value or of
-one of its words (a name the visitor typed where a company was asked). Lead
+one of its words (a name the visitor typed where a company was asked); and
+conversation ids in Rasa's own lines (the channels name a conversation by a
+keyed fingerprint instead, :mod:`bot.channels.sessions`). Lead
 forms through both servers logging at DEBUG leave none of them
 (tests/server/test_log_redaction_server.py). Installed by :func:`install` in
 each server process.
@@ -90,6 +92,12 @@ RULES: list[tuple[re.Pattern[str], str]] = [
         re.compile(
             rf"({_QUOTE}(?:text|user_message|parse_data_text){_QUOTE}:\s*)({_QUOTE})(.*?)\2"
         ),
+        rf"\1\2{REDACTED}\2",
+    ),
+    # conversation ids in Rasa's lines ("for sender 'a1b2'", "conversation ID 'a1b2'"):
+    # knowing one was enough to read a conversation before sessions had tokens
+    (
+        re.compile(r"((?:for sender|sender id|conversation(?: ID|_id| id)) )(['\"])([^'\"]*)\2"),
         rf"\1\2{REDACTED}\2",
     ),
 ]

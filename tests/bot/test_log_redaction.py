@@ -148,3 +148,17 @@ def test_installed_every_record_is_redacted(log_output: io.StringIO):
     assert "lead from [email], phone [phone]" in written
     assert "could not deliver to [email]" in written
     assert "jane@acme.example" not in written
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Circuit breaker tripped. Stopped predicting more actions for sender '5f2b9c0d4e6a'.",
+        "Starting a new session for conversation ID '5f2b9c0d4e6a'.",
+        "Could not acquire lock for conversation_id '5f2b9c0d4e6a'.",
+        "Failed to retrieve events for sender id '5f2b9c0d4e6a' from SQL storage.",
+    ],
+)
+def test_rasas_lines_name_no_conversation(line: str):
+    assert "5f2b9c0d4e6a" not in redact(line)
+    assert "[redacted]" in redact(line)

@@ -143,6 +143,20 @@ def no_session() -> str:
     )
 
 
+def is_command(text: str) -> bool:
+    """Whether a cleaned message is typed as a chat command (``/restart``, ``/faq``), which
+    Rasa reads as an intent instead of understanding it."""
+    return text.startswith("/")
+
+
+def unknown_command() -> str:
+    """What a visitor reads when a command they typed has no answer (``/faq`` alone)."""
+    return (
+        "Sorry, I didn't understand that. Ask me about outsourcing, outstaffing or"
+        " offshoring, or tell me about the team you need."
+    )
+
+
 def slow_down() -> str:
     """What a client over its rate limit reads."""
     return (

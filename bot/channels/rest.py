@@ -19,8 +19,10 @@ This one:
   logged without the text. A turn in which a custom action failed (the action
   server is down, say), which Rasa carries on with silently
   (:mod:`bot.channels.turn_failures`), has failed, and so has a turn that ends
-  without a word: every turn of this bot answers. Conversation ids stay out of
-  its log lines, which name a conversation by a keyed fingerprint.
+  without a word: every turn of this bot answers. Only a typed chat command
+  that Rasa ran without a word (``/faq`` alone, ``/session_start`` in the lead
+  form) is told it was not understood, as no failure. Conversation ids stay out
+  of its log lines, which name a conversation by a keyed fingerprint.
 
 ``credentials.yml`` selects it by class path.
 """
@@ -45,9 +47,11 @@ from bot.channels.inbound import (
     apology,
     busy,
     decode_json,
+    is_command,
     parse_inbound,
     polite_refusal,
     slow_down,
+    unknown_command,
 )
 from bot.channels.rate_limit import client_address, per_minute_limiter
 from bot.channels.session_secret import process_signer
@@ -164,6 +168,10 @@ class GuardedRestInput(InputChannel):
             report = failure_report(error, inbound.sender, conversation)
             logger.error("A message of conversation %s failed:\n%s", conversation, report)
             return self._apologise(inbound.sender, collector.messages)
+        if not failed_actions and not collector.messages and is_command(inbound.text):
+            # A typed command Rasa ran silently (/session_start in a form): no failure.
+            logger.info("A command typed in conversation %s had no answer", conversation)
+            return _replies(inbound.sender, unknown_command())
         if failed_actions or not collector.messages:
             reason = f"{', '.join(failed_actions)} failed" if failed_actions else "no answer"
             logger.error("A message of conversation %s failed: %s", conversation, reason)

@@ -37,7 +37,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
@@ -48,10 +48,12 @@ from bot.channels.inbound import (
     apology,
     busy,
     decode_json,
+    is_command,
     no_session,
     parse_inbound,
     polite_refusal,
     slow_down,
+    unknown_command,
     unreadable,
 )
 from bot.channels.rate_limit import client_address, per_minute_limiter
@@ -204,6 +206,7 @@ class GuardedSocketIOInput(SocketIOInput):
     def _answering_failures(self, on_new_message: OnNewMessage) -> OnNewMessage:
         async def run_turn(message: UserMessage) -> None:
             conversation = self.signer.fingerprint(message.sender_id)
+            answered = _count_answers(message.output_channel)
             try:
                 async with self.admission.turn():
                     with recording_failed_actions() as failed_actions:
@@ -225,5 +228,22 @@ class GuardedSocketIOInput(SocketIOInput):
                 await message.output_channel.send_text_message(
                     message.sender_id, apology(self.agency_email)
                 )
+            elif not answered and is_command(message.text or ""):
+                # A typed command Rasa ran silently (/session_start in a form): no failure.
+                logger.info("A command typed in conversation %s had no answer", conversation)
+                await message.output_channel.send_text_message(message.sender_id, unknown_command())
 
         return run_turn
+
+
+def _count_answers(output: OutputChannel) -> list[object]:
+    """A list that grows by one for each message the turn sends through ``output``."""
+    answers: list[object] = []
+    send = output.send_response
+
+    async def send_and_count(recipient_id: str, message: dict[str, Any]) -> None:
+        answers.append(message)
+        await send(recipient_id, message)
+
+    output.send_response = send_and_count
+    return answers

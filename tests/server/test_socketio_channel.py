@@ -205,3 +205,15 @@ def test_a_socketio_websocket_is_open_to_the_site_origins_only(rasa_url: str):
     with pytest.raises(websockets.InvalidStatusCode) as refused:
         run(websocket_open_packet(rasa_url, FOREIGN))
     assert refused.value.status_code == 403
+
+
+def test_a_typed_command_rasa_runs_silently_is_told_it_was_not_understood(rasa_url: str):
+    async def type_faq() -> str:
+        visitor = await connected(rasa_url)
+        try:
+            session = await visitor.new_session()
+            return await visitor.send({"session_id": session["session_id"], "message": "/faq"})
+        finally:
+            await visitor.close()
+
+    assert run(type_faq()).startswith("Sorry, I didn't understand that.")

@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 import requests
 
+from bot.channels.inbound import unknown_command
 from tests.server.rasa_process import local_environment, say, start_actions, start_rasa, stop
 
 pytestmark = [pytest.mark.server, pytest.mark.model]
+UNKNOWN_COMMAND = unknown_command()
 
 COMMANDS = [
     "/session_start",
@@ -19,6 +21,9 @@ COMMANDS = [
     "we need 3 senior Python developers starting next month",
     "/back",
     "/xyz",
+    "/session_start",  # in the lead form: Rasa starts a new session without a word
+    "/faq",  # no topic: Rasa's response action says nothing
+    "/faq/no_such_topic",
     "/restart",
 ]
 
@@ -39,4 +44,5 @@ def test_typed_commands_are_answered_without_a_failed_turn(tmp_path: Path):
     assert all(texts), texts  # every command got an answer
     assert not any("something went wrong" in text for text in texts)
     assert health["failed_messages"] == 0
+    assert texts[-4:-2] == [UNKNOWN_COMMAND] * 2  # /faq/no_such_topic: "I lost the thread"
     assert texts[-1].startswith("Let's start over.")

@@ -46,7 +46,7 @@ from bot import stack
 from bot.models import MODELS_DIR, ModelError, serving_model
 from bot.ports import accepts_connections
 from bot.settings import load_settings
-from bot.supervisor import Service
+from bot.supervision import Service
 
 ENVIRONMENT = {
     "TF_CPP_MIN_LOG_LEVEL": "2",

@@ -153,7 +153,7 @@ def _run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from bot import stack
-    from bot.supervisor import Supervisor
+    from bot.supervision import Supervisor
 
     settings = settings_or_exit()
     model = serving_model_or_exit(args.model)

@@ -20,7 +20,7 @@ import yaml
 from bot.private_files import write_private
 from bot.rasa_server import SHARED_PORT_VARIABLE, START_AFTER_VARIABLE
 from bot.settings import Settings, sqlite_path
-from bot.supervisor import Service
+from bot.supervision import Service
 from bot.tracker_store import endpoint_passwords, endpoints
 
 CREDENTIALS_FILE = Path("credentials.yml")
@@ -113,7 +113,7 @@ def rasa_servers(settings: Settings, model: Path) -> list[Service]:
     # A process listens only once its model is loaded, so connections go to ready
     # ones. They share one health URL: the supervisor counts each as up once it
     # listens itself, and credits each probe to the process the kernel gave it to
-    # (bot.health_probes). The first loads alone (it answers sooner); the others
+    # (bot.supervision.health_probes). The first loads alone (it answers sooner); the others
     # start once a process listens: at once when one is restarted beside the rest.
     shared = {SHARED_PORT_VARIABLE: "true"} if count > 1 else {}
     later = {**shared, START_AFTER_VARIABLE: str(settings.rasa_port)}

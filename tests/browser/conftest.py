@@ -24,7 +24,7 @@ import pytest
 
 from bot import stack
 from bot.settings import load_settings
-from bot.supervisor import Service, log_tail
+from bot.supervision import Service, log_tail
 from tests.conftest import ROOT, free_port, trained_model
 
 SALES_TOKEN = "browser-test-token"

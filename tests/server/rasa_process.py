@@ -19,7 +19,7 @@ import requests
 
 from bot import stack
 from bot.settings import load_settings
-from bot.supervisor import Service
+from bot.supervision import Service
 from tests.conftest import ROOT, free_port, trained_model
 from tests.server.rest_visitor import RestVisitor
 

@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from bot.health_probes import answers, listens_on, probe_shared_port
 from bot.ports import accepts_connections
+from bot.supervision.health_probes import answers, listens_on, probe_shared_port
 from tests.conftest import ROOT, free_port
 
 

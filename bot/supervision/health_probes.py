@@ -7,7 +7,7 @@ restarting it would not bring the database back.
 
 Processes sharing one port (several Rasa servers, ``SO_REUSEPORT``) share
 their health URL too, and a probe reaches the process the kernel picks. The
-verdict goes to that process (:mod:`bot.socket_owners`): the one holding the
+verdict goes to that process (:mod:`bot.supervision.socket_owners`): the one holding the
 connection, or, for a connection nobody accepted, each one whose listening
 socket keeps connections waiting (a process that stopped answering keeps
 every connection the kernel gives it waiting). The server must keep the
@@ -22,7 +22,7 @@ import asyncio
 import contextlib
 from urllib.parse import urlsplit
 
-from bot.socket_owners import connection_owner, listeners
+from bot.supervision.socket_owners import connection_owner, listeners
 
 
 def _address(url: str) -> tuple[str, int, str]:

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.restart_policy import RestartCount, RestartPolicy
-from bot.supervisor import EXIT_INTERRUPTED, Service, Supervisor
+from bot.supervision import EXIT_INTERRUPTED, Service, Supervisor
+from bot.supervision.restart_policy import RestartCount, RestartPolicy
 from tests.conftest import ROOT, free_port
 
 # Probes often and briefly, so that a hang is found in a second or two.

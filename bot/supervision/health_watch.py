@@ -1,7 +1,7 @@
 """The supervisor's watch over running services: a hang is a run of unanswered probes.
 
 Every ``probe_interval_seconds`` each health URL is probed
-(:mod:`bot.health_probes`), once for each process that is up behind it; a
+(:mod:`bot.supervision.health_probes`), once for each process that is up behind it; a
 process that leaves ``failed_probes_to_restart`` probes in a row unanswered
 is marked unresponsive, and the supervisor restarts it. An answer resets its
 count. Processes that are still starting are not probed.
@@ -12,9 +12,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from bot.health_probes import answers, probe_shared_port
-from bot.restart_policy import RestartPolicy
-from bot.supervised import RunningService
+from bot.supervision.health_probes import answers, probe_shared_port
+from bot.supervision.restart_policy import RestartPolicy
+from bot.supervision.service import RunningService
 
 
 async def watch(

@@ -6,8 +6,8 @@ its own with its output in a log file and waits until each answers its health
 URL; one that cannot start fails the start-up with the end of its log. From
 then on it keeps them up: a process that ends, or that leaves
 ``failed_probes_to_restart`` health probes in a row unanswered (a hang,
-:mod:`bot.health_probes`), is killed with its process group and started
-again after a backoff (:mod:`bot.restart_policy`), while the others go on.
+:mod:`bot.supervision.health_probes`), is killed with its process group and started
+again after a backoff (:mod:`bot.supervision.restart_policy`), while the others go on.
 What it restarted and why goes to its output and to ``supervisor.log``.
 Ctrl-C (SIGINT) or SIGTERM stops every service in reverse order.
 """
@@ -23,10 +23,10 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bot.health_probes import answers, listens_on
-from bot.health_watch import watch
-from bot.restart_policy import RestartCount, RestartPolicy
-from bot.supervised import RunningService, Service, log_tail
+from bot.supervision.health_probes import answers, listens_on
+from bot.supervision.health_watch import watch
+from bot.supervision.restart_policy import RestartCount, RestartPolicy
+from bot.supervision.service import RunningService, Service, log_tail
 
 STOP_GRACE_SECONDS = 15.0
 HEALTH_POLL_SECONDS = 0.25

@@ -1,9 +1,11 @@
-"""What the supervisor (:mod:`bot.supervisor`) runs: a service, and its running process.
+"""What the supervisor (:mod:`bot.supervision.supervisor`) runs: a service, and its
+running process.
 
 A :class:`Service` says how to start one process of the product and how to
 tell that it is up; a :class:`RunningService` is its current process with what
 the supervisor knows of it: since when it is up, its health probes failed in
-a row (:mod:`bot.health_watch`) and its restarts (:mod:`bot.restart_policy`).
+a row (:mod:`bot.supervision.health_watch`) and its restarts
+(:mod:`bot.supervision.restart_policy`).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.restart_policy import RestartCount
+from bot.supervision.restart_policy import RestartCount
 
 LOG_TAIL_LINES = 20
 

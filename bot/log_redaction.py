@@ -12,7 +12,9 @@ duration, budget, the last question) in slot listings, events and dicts; and
 every other occurrence, in the same record, of a person slot's value or of
 one of its words (a name the visitor typed where a company was asked); and
 conversation ids in Rasa's own lines (the channels name a conversation by a
-keyed fingerprint instead, :mod:`bot.channels.sessions`). Lead
+keyed fingerprint instead, :mod:`bot.channels.sessions`); and the text Rasa's
+warnings quote when a message is typed as a command ("/my name is ..."),
+warnings being logged too. Lead
 forms through both servers logging at DEBUG leave none of them
 (tests/server/test_log_redaction_server.py). Installed by :func:`install` in
 each server process.
@@ -94,6 +96,8 @@ RULES: list[tuple[re.Pattern[str], str]] = [
         ),
         rf"\1\2{REDACTED}\2",
     ),
+    # Rasa's warnings about a typed "/command" quote the whole message, and more
+    (re.compile(r"(Failed to parse arguments in line ).*", re.S), rf"\1{REDACTED}"),
     # conversation ids in Rasa's lines ("for sender 'a1b2'", "conversation ID 'a1b2'"):
     # knowing one was enough to read a conversation before sessions had tokens
     (
@@ -191,7 +195,9 @@ def redact(text: str, region: str | None = None) -> str:
 
 
 def install(region: str | None = None) -> None:
-    """Makes every log record of this process carry a redacted message."""
+    """Makes every log record of this process carry a redacted message, its warnings
+    included (Python writes those to stderr, the process's log, as they are)."""
+    logging.captureWarnings(True)
     make_record = logging.getLogRecordFactory()
     if getattr(make_record, "redacts", False):
         return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import warnings
 from collections.abc import Iterator
 
 import pytest
@@ -135,6 +136,7 @@ def log_output() -> Iterator[io.StringIO]:
     yield output
     logger.removeHandler(handler)
     logging.setLogRecordFactory(factory)
+    logging.captureWarnings(False)
 
 
 def test_installed_every_record_is_redacted(log_output: io.StringIO):
@@ -162,3 +164,29 @@ def test_installed_every_record_is_redacted(log_output: io.StringIO):
 def test_rasas_lines_name_no_conversation(line: str):
     assert "5f2b9c0d4e6a" not in redact(line)
     assert "[redacted]" in redact(line)
+
+
+TYPED_COMMAND_WARNING = (
+    "Failed to parse arguments in line '/my name is Zelda Pwned, zelda@leak.example'. "
+    "Expected the intent to be one of [['affirm', 'deny']] but found my name is Zelda Pwned, "
+    "zelda@leak.example.Continuing with given line as user text."
+)
+
+
+def test_rasas_warning_about_a_typed_command_keeps_no_text():
+    assert redact(TYPED_COMMAND_WARNING) == "Failed to parse arguments in line [redacted]"
+
+
+def test_installed_warnings_are_logged_redacted(log_output: io.StringIO):
+    handler = logging.StreamHandler(log_output)
+    warnings_logger = logging.getLogger("py.warnings")
+    warnings_logger.addHandler(handler)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("always")
+            warnings.warn(TYPED_COMMAND_WARNING, UserWarning, stacklevel=1)
+    finally:
+        warnings_logger.removeHandler(handler)
+    written = log_output.getvalue()
+    assert "Failed to parse arguments in line [redacted]" in written
+    assert "Zelda" not in written

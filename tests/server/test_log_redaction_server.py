@@ -40,6 +40,12 @@ PHONE_FIRST = [
     "/confirm_lead",
 ]
 
+# A third visitor types their details as commands, which Rasa warns about, quoting them.
+TYPED_AS_COMMANDS = [
+    "/my name is Zelda Pwned, zelda@leak.example, +44 20 7946 0111",
+    '/inform{"email": "zelda2@leak.example"}',
+]
+
 
 def test_lead_forms_leave_no_personal_data_in_debug_logs(tmp_path: Path):
     # two quick conversations from one address: no rate limits
@@ -57,6 +63,9 @@ def test_lead_forms_leave_no_personal_data_in_debug_logs(tmp_path: Path):
         visitor, phone_first = str(uuid.uuid4()), str(uuid.uuid4())
         replies = [say(port, visitor, text) for text in lead_form(NAME, EMAIL, PHONE)]
         other_replies = [say(port, phone_first, text) for text in PHONE_FIRST]
+        commander = str(uuid.uuid4())
+        for text in TYPED_AS_COMMANDS:
+            say(port, commander, text)
     finally:
         stop(rasa)
         stop(actions)
@@ -72,5 +81,12 @@ def test_lead_forms_leave_no_personal_data_in_debug_logs(tmp_path: Path):
     personal_data = (NAME, "Jane", EMAIL, "7946", "Doe")
     other_personal_data = (OTHER_NAME, "Dana", "Kowalski", OTHER_COMPANY, "Brightpixel")
     for name, log in logs.items():
-        for personal in (*personal_data, *other_personal_data, OTHER_EMAIL, "901820"):
+        typed_as_commands = ("Zelda", "Pwned", "leak.example", "0111")
+        for personal in (
+            *personal_data,
+            *other_personal_data,
+            OTHER_EMAIL,
+            "901820",
+            *typed_as_commands,
+        ):
             assert personal not in log, f"{personal!r} in {name}"

@@ -18,6 +18,8 @@ DEFAULT_TRACKER_STORE_URL = "sqlite:///var/tracker.db"
 DEFAULT_LEAD_SPOOL_PATH = Path("var/lead-spool.jsonl")
 DEFAULT_EVENT_BROKER_QUEUE = "rasa_events"
 DEFAULT_SITE_ORIGINS = ("http://localhost:8000", "http://127.0.0.1:8000")
+
+
 # A chat session secret shorter than this is refused (32 characters: 192 bits of base64).
 MIN_CHAT_SESSION_SECRET_CHARS = 32
 
@@ -307,6 +309,11 @@ def _input_limits(env: Mapping[str, str]) -> InputLimits:
     )
 
 
+def local_site_origins(web_port: int) -> tuple[str, ...]:
+    """The origins of the demo site the web app serves on this machine."""
+    return (f"http://localhost:{web_port}", f"http://127.0.0.1:{web_port}")
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Reads the settings from ``env`` (the process environment by default).
 
@@ -319,6 +326,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         raise SettingsError(f"DEFAULT_PHONE_REGION must be a two-letter code, got {region!r}")
     tracker_store_url = _tracker_store_url(env)
     lock_store_url = _url(env, "LOCK_STORE_URL", ("redis", "rediss"))
+    web_port, rasa_port = _port(env, "WEB_PORT", 8000), _port(env, "RASA_PORT", 5005)
     return Settings(
         database_url=_url(env, "DATABASE_URL", ("sqlite", "postgresql")) or DEFAULT_DATABASE_URL,
         lead_spool_path=Path(_text(env, "LEAD_SPOOL_PATH") or DEFAULT_LEAD_SPOOL_PATH),
@@ -332,11 +340,14 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         sales_api_token=_text(env, "SALES_API_TOKEN"),
         sales_dev_mode=_flag(env, "SALES_DEV_MODE"),
         web_host=_text(env, "WEB_HOST") or "127.0.0.1",
-        web_port=_port(env, "WEB_PORT", 8000),
-        site_origins=_origins(env, "SITE_ORIGINS") or DEFAULT_SITE_ORIGINS,
-        chat_server_url=_url(env, "CHAT_SERVER_URL", ("http", "https")) or "http://localhost:5005",
+        web_port=web_port,
+        # Unset, the demo site of this machine: the web app's own port, and Rasa's.
+        site_origins=_origins(env, "SITE_ORIGINS") or local_site_origins(web_port),
+        chat_server_url=(
+            _url(env, "CHAT_SERVER_URL", ("http", "https")) or f"http://localhost:{rasa_port}"
+        ),
         chat_session_secret=_chat_session_secret(env),
-        rasa_port=_port(env, "RASA_PORT", 5005),
+        rasa_port=rasa_port,
         actions_port=_port(env, "ACTIONS_PORT", 5055),
         actions_host=_actions_host(env),
         action_server_token=_text(env, "ACTION_SERVER_TOKEN"),

@@ -108,3 +108,21 @@ def test_env_example_lists_every_variable_the_settings_read():
     read = set(re.findall(r'"([A-Z][A-Z_]+)"', source))
     listed = set(re.findall(r"^#?\s*([A-Z][A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
     assert read <= listed, sorted(read - listed)
+
+
+def test_the_demo_site_s_defaults_follow_the_ports_of_this_run():
+    settings = load_settings({"WEB_PORT": "18000", "RASA_PORT": "15005"})
+    assert settings.site_origins == ("http://localhost:18000", "http://127.0.0.1:18000")
+    assert settings.chat_server_url == "http://localhost:15005"
+
+
+def test_configured_origins_and_chat_server_are_kept_whatever_the_ports():
+    settings = load_settings(
+        {
+            "WEB_PORT": "18000",
+            "SITE_ORIGINS": "https://www.agency.example",
+            "CHAT_SERVER_URL": "https://chat.agency.example",
+        }
+    )
+    assert settings.site_origins == ("https://www.agency.example",)
+    assert settings.chat_server_url == "https://chat.agency.example"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -155,12 +156,15 @@ def _run(args: argparse.Namespace) -> int:
     from bot import stack
     from bot.supervision import Supervisor
 
+    # What the run writes (the lead and tracker databases, logs, the spool) holds
+    # personal data: readable by this user only.
+    os.umask(0o077)
     settings = settings_or_exit()
     model = serving_model_or_exit(args.model)
     if args.dev and not settings.sales_api_token:
         settings = replace(settings, sales_dev_mode=True)
     configured_token = settings.sales_api_token
-    settings = stack.with_chat_session_secret(stack.with_dev_token(settings))
+    settings = stack.with_run_secrets(settings)
     if not settings.sales_api_token:
         raise SystemExit(
             "error: SALES_API_TOKEN is not set: set it, or use `bot run --dev` on a"

@@ -43,6 +43,26 @@ def with_chat_session_secret(settings: Settings) -> Settings:
     return replace(settings, chat_session_secret=random_secrets.token_urlsafe(32))
 
 
+def with_action_server_token(settings: Settings) -> Settings:
+    """Without ``ACTION_SERVER_TOKEN``, one made up for this run (never shown): the action
+    server takes calls from this run's Rasa processes only, not from any local process
+    (an action call can store a lead)."""
+    if settings.action_server_token:
+        return settings
+    return replace(settings, action_server_token=random_secrets.token_urlsafe(32))
+
+
+def with_run_secrets(settings: Settings) -> Settings:
+    """The secrets a run makes up when they are not configured: the chat sessions' and
+    the action server's (and, in dev mode, the sales API token)."""
+    return with_action_server_token(with_chat_session_secret(with_dev_token(settings)))
+
+
+def _action_token(settings: Settings) -> dict[str, str]:
+    token = settings.action_server_token
+    return {"ACTION_SERVER_TOKEN": token} if token else {}
+
+
 def run_dir(settings: Settings) -> Path:
     """The folder of the files written for a run's processes (Rasa's endpoints): ``run/``
     beside the log folder (``build/run``; ``/app/var/run`` in the image), not in it,
@@ -86,6 +106,7 @@ def action_server(settings: Settings) -> Service:
             str(settings.actions_port),
         ],
         health_url=f"http://127.0.0.1:{settings.actions_port}/health",
+        environment=_action_token(settings),
     )
 
 
@@ -117,7 +138,7 @@ def rasa_servers(settings: Settings, model: Path) -> list[Service]:
     # start once a process listens: at once when one is restarted beside the rest.
     shared = {SHARED_PORT_VARIABLE: "true"} if count > 1 else {}
     later = {**shared, START_AFTER_VARIABLE: str(settings.rasa_port)}
-    secrets = endpoint_passwords(settings)
+    secrets = {**endpoint_passwords(settings), **_action_token(settings)}
     if settings.chat_session_secret:
         secrets["CHAT_SESSION_SECRET"] = settings.chat_session_secret
     return [
@@ -193,8 +214,7 @@ def ready_message(settings: Settings, seconds: float, token_made_up: bool) -> st
 The bot is up ({seconds:.1f} s).
   chat:      {web}/  (the demo site with the chat widget)
   sales:     {web}/sales  ({token})
-  REST:      curl -s {rasa}/webhooks/rest/webhook -H 'Content-Type: application/json' \\
-               -d '{{"sender": "me", "message": "What is outstaffing?"}}'
+  REST:      {rasa}/webhooks/rest/  (a session first: see the README's curl example)
   terminal:  make shell
   logs:      {settings.log_dir}/
 Press Ctrl-C to stop."""
@@ -205,11 +225,16 @@ def run_shell(settings: Settings, model: Path) -> int:
     server = action_server(settings)
     settings.log_dir.mkdir(parents=True, exist_ok=True)
     with (settings.log_dir / "action server.log").open("wb") as log:
-        actions = subprocess.Popen(server.command, stdout=log, stderr=subprocess.STDOUT)
+        actions = subprocess.Popen(
+            server.command,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **server.environment},
+        )
     try:
         _wait_until_answering(str(server.health_url), actions)
         shell = [sys.executable, "-m", "bot.rasa_server", "shell", "--model", str(model)]
-        environment = {**os.environ, **endpoint_passwords(settings)}
+        environment = {**os.environ, **endpoint_passwords(settings), **_action_token(settings)}
         return subprocess.call(
             [*shell, "--endpoints", str(endpoints_for(settings))], env=environment
         )

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import os
 import signal
+import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timezone
@@ -34,10 +36,22 @@ STARTUP_PROBE_TIMEOUT_SECONDS = 2.0
 # A service without a health URL is up once its process has run this long.
 SETTLE_SECONDS = 2.0
 EXIT_INTERRUPTED = 130
+# prctl's option naming the signal a process gets when its parent dies (linux/prctl.h).
+PR_SET_PDEATHSIG = 1
 SUPERVISOR_LOG = "supervisor.log"
 DEFAULT_POLICY = RestartPolicy()
 
 __all__ = ["EXIT_INTERRUPTED", "Service", "StartupError", "Supervisor", "log_tail"]
+
+
+def end_with_the_supervisor() -> None:
+    """In a service's process before it runs: SIGTERM when the supervisor dies, even by
+    SIGKILL (Linux's parent-death signal), instead of serving on unsupervised and
+    keeping the ports a new ``bot run`` needs. Elsewhere: nothing."""
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _print_now(message: str) -> None:
@@ -183,6 +197,7 @@ class Supervisor:
                 stderr=asyncio.subprocess.STDOUT,
                 env={**os.environ, **service.environment},
                 start_new_session=True,  # Ctrl-C reaches the supervisor only
+                preexec_fn=end_with_the_supervisor,
             )
         started = "Started" if restarted_because is None else "Restarted"
         self._say(f"{started} {service.name} (pid {process.pid}, log {log})")

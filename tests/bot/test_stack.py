@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 from bot.settings import load_settings
-from bot.stack import rasa_servers, ready_message, with_chat_session_secret, with_dev_token
+from bot.stack import (
+    action_server,
+    endpoints_path,
+    rasa_servers,
+    ready_message,
+    with_chat_session_secret,
+    with_dev_token,
+    with_run_secrets,
+)
 
 TWO_WORKERS = {"RASA_WORKERS": "2", "LOCK_STORE_URL": "redis://127.0.0.1:6379/0"}
 
@@ -51,3 +59,22 @@ def test_a_configured_chat_session_secret_is_the_one_given():
         service.environment["CHAT_SESSION_SECRET"]
         for service in rasa_servers(settings, Path("model.tar.gz"))
     } == {configured}
+
+
+def test_a_run_makes_up_an_action_server_token_its_rasa_processes_send(tmp_path: Path):
+    settings = with_run_secrets(load_settings(TWO_WORKERS))
+    token = settings.action_server_token
+    assert token
+    assert len(token) >= 32
+    services = [action_server(settings), *rasa_servers(settings, tmp_path / "model.tar.gz")]
+    assert {service.environment["ACTION_SERVER_TOKEN"] for service in services} == {token}
+    endpoints = endpoints_path(settings).read_text()
+    assert "Bearer ${ACTION_SERVER_TOKEN}" in endpoints
+    assert token not in endpoints
+    assert token not in ready_message(settings, 3.0, token_made_up=True)
+
+
+def test_a_configured_action_server_token_is_the_one_given():
+    configured = "a-configured-action-server-token"
+    settings = with_run_secrets(load_settings({"ACTION_SERVER_TOKEN": configured}))
+    assert action_server(settings).environment == {"ACTION_SERVER_TOKEN": configured}

@@ -242,6 +242,23 @@ def test_a_hung_rasa_process_of_two_is_restarted_and_the_other_is_left_alone(ser
     assert all(answered_by_the_actions(served.rasa_url) for _ in range(6))
 
 
+def test_the_action_server_of_a_run_takes_calls_from_its_rasa_processes_only(served: Run):
+    actions = f"http://127.0.0.1:{served.environment['ACTIONS_PORT']}/webhook"
+    call = {"next_action": "action_submit_lead", "sender_id": "someone", "tracker": {}}
+    assert requests.post(actions, json=call, timeout=30).status_code == 401
+    assert answered_by_the_actions(served.rasa_url)  # Rasa's calls carry the run's token
+
+
+def test_what_the_run_writes_is_readable_by_its_user_only(served: Run):
+    leads = Path(served.environment["DATABASE_URL"].removeprefix("sqlite:///"))
+    logs = Path(served.environment["LOG_DIR"])
+    written = [leads, *logs.glob("*.log")]
+    assert len(written) > 3
+    assert {path.name: path.stat().st_mode & 0o077 for path in written} == {
+        path.name: 0 for path in written
+    }
+
+
 def test_the_endpoints_file_goes_with_the_run(served: Run):
     path = ROOT / endpoints_path(load_settings(served.environment))
     assert path.exists()

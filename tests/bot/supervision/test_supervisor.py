@@ -7,6 +7,7 @@ import asyncio
 import itertools
 import os
 import signal
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -40,11 +41,12 @@ def sleeper(name: str, seconds: float = 60) -> Service:
 
 
 def alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie, ended but not yet reaped, does not)."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
         return False
-    return True
+    return stat.rpartition(")")[2].split()[0] != "Z"
 
 
 def pids(supervisor: Supervisor) -> list[int]:
@@ -269,3 +271,31 @@ async def test_ctrl_c_stops_a_stopped_service_with_sigterm_too(tmp_path: Path):
 
     assert await supervisor.run(on_ready=stop_it_then_interrupt) == EXIT_INTERRUPTED
     assert processes[0].returncode == -signal.SIGTERM  # not killed after the grace
+
+
+SUPERVISOR_OF_ONE_SLEEPER = """
+import asyncio, sys
+from pathlib import Path
+from bot.supervision import Service, Supervisor
+
+pid_file = sys.argv[1]
+code = f"import os, time; open({pid_file!r}, 'w').write(str(os.getpid())); time.sleep(120)"
+service = Service("sleeper", [sys.executable, "-c", code])
+asyncio.run(Supervisor([service], Path(sys.argv[2]), report=lambda _: None).run())
+"""
+
+
+def test_the_services_end_when_the_supervisor_is_killed(tmp_path: Path):
+    pid_file = tmp_path / "service.pid"
+    command = [sys.executable, "-c", SUPERVISOR_OF_ONE_SLEEPER, str(pid_file), str(tmp_path)]
+    supervisor = subprocess.Popen(command, cwd=ROOT)
+    try:
+        asyncio.run(until(lambda: pid_file.exists() and pid_file.read_text(), "the service"))
+        service = int(pid_file.read_text())
+        assert alive(service)
+        supervisor.kill()  # SIGKILL: no chance to stop anything itself
+        supervisor.wait(timeout=60)
+        asyncio.run(until(lambda: not alive(service), "the orphaned service to end"))
+    finally:
+        if supervisor.poll() is None:
+            supervisor.kill()

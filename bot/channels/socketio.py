@@ -16,11 +16,13 @@ channel:
   object rasa-webchat reads), and really joins the session's room: Rasa 3.6
   calls python-socketio 5's ``enter_room`` coroutine without awaiting it;
 - refuses, with a bot message, a ``user_uttered`` for a session the connection
-  did not start or join that way;
+  did not start or join that way (with session persistence; without it, Rasa
+  answers each connection in a conversation of its own, whatever it names);
 - answers a payload it cannot read (none at all, a packet that is not JSON or
-  is nested too deeply, :mod:`bot.channels.engineio_guards`), an empty or overlong
-  message and a client over its rate (per address, then per conversation) with
-  a bot message saying so, without a turn (socket.io has no status codes);
+  is nested too deeply, a binary or reserved event, :mod:`bot.channels.engineio_guards`),
+  an empty or overlong message and a client over its rate (per address, then per
+  conversation) with a bot message saying so, without a turn (socket.io has no
+  status codes); closes a connection whose engine.io payload cannot be read;
 - cleans the text and keeps only the page's URL of the metadata;
 - answers a failed turn (an exception, a custom action that failed) with the
   apology, counted with the REST channel's failures;
@@ -42,7 +44,12 @@ from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
 from bot.channels.admission import Busy, shared_admission
-from bot.channels.engineio_guards import answer_unreadable_packets, refuse_foreign_origins
+from bot.channels.engineio_guards import (
+    answer_unreadable_packets,
+    close_on_unreadable_payloads,
+    end_polls_on_close,
+    refuse_foreign_origins,
+)
 from bot.channels.inbound import (
     InboundError,
     apology,
@@ -68,7 +75,8 @@ from bot.channels.turn_failures import (
 from bot.settings import load_settings
 
 logger = logging.getLogger(__name__)
-# The sender id a payload is checked with when the connection's id is the sender.
+# The sender a payload is checked with when the conversation is the connection's
+# own (no session persistence): only a stand-in, never a conversation's id.
 CONNECTION_SENDER = "socketio-connection"
 # Where a connection's socket.io session (python-socketio's, per connection)
 # keeps the conversation it started or joined with its token.
@@ -100,7 +108,9 @@ class GuardedSocketIOInput(SocketIOInput):
         """Rasa's blueprint, its message and session handlers wrapped in the checks."""
         blueprint = super().blueprint(self._answering_failures(on_new_message))
         assert self.sio is not None  # set by SocketIOInput.blueprint
+        close_on_unreadable_payloads(self.sio.eio)
         refuse_foreign_origins(self.sio.eio, self.site_origins)
+        end_polls_on_close(self.sio.eio)
         answer_unreadable_packets(self.sio, self.namespace or "/", self._tell_unreadable)
         handlers = self.sio.handlers[self.namespace or "/"]
         rasas_message_handler = handlers[self.user_message_evt]
@@ -160,22 +170,28 @@ class GuardedSocketIOInput(SocketIOInput):
         except InboundError as error:
             logger.info("Refused a socket.io message: %s", error.reason)
             return unreadable()
-        if inbound.sender == CONNECTION_SENDER:
-            sender = sid
-        elif inbound.sender == joined:
-            sender = inbound.sender
-        else:
+        conversation = self._conversation(sid, inbound.sender, joined)
+        if conversation is None:
             logger.info("Refused a socket.io message for a conversation not joined")
             return no_session()
-        if self.sender_limiter and self.sender_limiter.wait_seconds(sender):
+        if self.sender_limiter and self.sender_limiter.wait_seconds(conversation):
             return slow_down()
         refusal = polite_refusal(inbound.text, self.limits.max_message_chars)
         if refusal is not None:
             return refusal
         payload = {"message": inbound.text, self.metadata_key: inbound.metadata or {}}
         if self.session_persistence:
-            payload["session_id"] = inbound.sender
+            payload["session_id"] = conversation
         return payload
+
+    def _conversation(self, sid: str, sender: str, joined: str | None) -> str | None:
+        """The conversation Rasa runs a message of connection ``sid`` in: with session
+        persistence, the one it names if the connection started or joined it
+        (``joined``), else None; without, the connection's own (Rasa's handler
+        takes its id, whatever the payload names)."""
+        if not self.session_persistence:
+            return sid
+        return sender if sender == joined else None
 
     def _as_rest_body(self, data: Any) -> Any:
         """The payload as the REST channel's body, for :func:`parse_inbound`."""

@@ -22,7 +22,7 @@ from bot.channels.sessions import SessionSigner
 from tests.server.rasa_process import session_secret
 from tests.server.raw_http import exchange, health_status, request_bytes
 from tests.server.sanic_servers import ACTION_TOKEN, SALES_TOKEN, Server, module_server
-from tests.server.socket_visitor import SocketVisitor
+from tests.server.socket_visitor import PollingConnection, SocketVisitor
 
 pytestmark = [pytest.mark.server]
 
@@ -652,6 +652,110 @@ def test_bad_socketio_events_are_answered_and_the_channel_goes_on(
         assert SIGNER.verifies(seen["heard"]["session_id"], seen["heard"]["token"])
     assert UNREADABLE not in seen["after"]
     assert "no valid session" not in seen["after"]
+    assert health_status(rasa_server.port, rasa_server.health_path) == 200
+
+
+@dataclass(frozen=True)
+class PollingCase:
+    """One class of bad engine.io payload, posted by hand on a long-polling
+    connection to the socket.io channel.
+
+    Attributes:
+        name: the class, as the test's id.
+        body: the POST's body.
+        status: the POST's: 400 for a payload engine.io cannot read.
+        answer: a piece of the bot message the next poll brings, or None when
+            the connection is closed instead (the next poll is refused).
+        joined: whether the connection joined the channel's namespace first.
+    """
+
+    name: str
+    body: bytes
+    status: int = 200
+    answer: str | None = UNREADABLE
+    joined: bool = True
+
+
+def refused(name: str, body: bytes) -> PollingCase:
+    """A payload engine.io cannot read: answered 400, the connection closed."""
+    return PollingCase(name, body, status=400, answer=None)
+
+
+def packets(*packets: bytes) -> bytes:
+    """An engine.io payload: ``packets`` joined by its separator."""
+    return b"\x1e".join(packets)
+
+
+HELLO_PACKET = b'42["user_uttered",{"message":"hello","session_id":"x"}]'
+
+ENGINEIO_PAYLOAD_ROWS = (
+    refused("packet type 7", b"7junk"),
+    refused("packet type 8", b"8"),
+    refused("packet type 9", b"9x"),
+    refused("raw bytes", b"\x00\x01\x02"),
+    refused("not UTF-8", b"4\xff\xfe"),
+    refused("50 packets", packets(*[HELLO_PACKET] * 50)),
+    refused("an empty packet", packets(HELLO_PACKET, b"")),
+    refused("base64 of junk", b"bA"),
+    refused("JSON nested 30,000 deep", b"4" + b"[" * 30_000),
+    refused("JSONP form without its field", b"d="),
+    refused("an OPEN packet", b"0"),
+    refused("a PING packet", b"2"),
+    refused("a NOOP packet", b"6"),
+    PollingCase("a binary message", b"bAAAA"),
+    PollingCase("a JSON message", b"4{}"),
+    PollingCase("a null message", b"4null"),
+    PollingCase("socket.io packet type 9", b"49"),
+    PollingCase("socket.io CONNECT_ERROR", b'44{"message":"x"}'),
+    PollingCase("event named connect", b'42["connect"]'),
+    PollingCase("event named disconnect", b'42["disconnect",1]'),
+    PollingCase("event named connect_error", b'42["connect_error"]'),
+    PollingCase("binary event", b'451-["user_uttered",{"_placeholder":true,"num":0}]'),
+    PollingCase("CONNECT after CLOSE", packets(b"1", b"40"), answer=None),
+    PollingCase("CONNECT with a string", b'40"x"', answer=None, joined=False),
+    PollingCase("unreadable before CONNECT", b"42[", answer=None, joined=False),
+)
+
+
+def post_and_go_on(port: int, case: PollingCase) -> dict[str, Any]:
+    """Posts the case's payload on a new connection; the answer, the next poll's,
+    and the confirmation of a session asked for afterwards (on the same
+    connection when it is still open, else on a new one)."""
+    url = f"http://127.0.0.1:{port}"
+    connection = PollingConnection(url)
+    if case.joined:
+        connection.join()
+    answer = connection.post(case.body)
+    seen: dict[str, Any] = {"status": answer.status_code, "body": answer.text}
+    seen["poll"] = connection.poll()
+    if case.answer is None:
+        connection.close()
+        connection = PollingConnection(url)
+        connection.join()
+    seen["after"] = connection.new_session()
+    connection.close()
+    return seen
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "case", [pytest.param(case, id=f"engine.io: {case.name}") for case in ENGINEIO_PAYLOAD_ROWS]
+)
+def test_bad_engineio_payloads_are_answered_and_the_channel_goes_on(
+    case: PollingCase, rasa_server: Server
+):
+    seen = post_and_go_on(rasa_server.port, case)
+
+    assert seen["status"] == case.status, seen
+    if case.status == 400:
+        assert "engine.io" in json.loads(seen["body"])["error"]
+    else:
+        assert seen["body"] == "OK"
+    if case.answer is None:  # the connection is closed: its poll is refused
+        assert seen["poll"].status_code == 400, seen
+    else:
+        assert case.answer in seen["poll"].text
+    assert '42["session_confirm"' in seen["after"]
     assert health_status(rasa_server.port, rasa_server.health_path) == 200
 
 

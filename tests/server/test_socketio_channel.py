@@ -1,6 +1,10 @@
 """The socket.io channel of a real Rasa server (bot.channels.socketio) over real
 sockets: a conversation is joined only with its token, connections come only
-from the site origins, and what it cannot read is answered, not raised."""
+from the site origins, and what it cannot read is answered, not raised.
+
+Nothing here waits for a reply that must not come: a visitor's message is
+acknowledged once the server has handled it (:meth:`SocketVisitor.replies_to`),
+and whatever the connection was sent before then has come by then."""
 
 from __future__ import annotations
 
@@ -16,15 +20,15 @@ import requests
 import websockets
 
 from tests.server.rasa_process import local_environment, start_rasa, stop
-from tests.server.socket_visitor import SocketVisitor
+from tests.server.sanic_servers import TRACEBACK
+from tests.server.socket_visitor import REPLY_TIMEOUT_SECONDS, PollingConnection, SocketVisitor
 
 pytestmark = [pytest.mark.server, pytest.mark.model]
 
 SITE = "http://localhost:8000"
 FOREIGN = "https://evil.example"
 UNREADABLE = "couldn't read that message"
-# Long enough for a reply sent to a room to reach every connection in it.
-QUIET_SECONDS = 1.5
+NO_SESSION = "no valid session"
 
 
 @pytest.fixture(scope="module")
@@ -62,9 +66,9 @@ def test_a_session_request_without_its_token_gets_a_new_session_not_the_room(ras
                 await eavesdropper.session({"session_id": victim_id, "token": None}),
             ]
             answer = await victim.send({"session_id": victim_id, "message": "what is outstaffing?"})
-            await asyncio.sleep(QUIET_SECONDS)
-            return {"victim": victim_id, "asked": asked, "answer": answer,
-                    "overheard": eavesdropper.replies.qsize()}  # fmt: skip
+            # Anything the victim's turn sent the eavesdropper comes before this answer.
+            heard = await eavesdropper.replies_to(None)
+            return {"victim": victim_id, "asked": asked, "answer": answer, "heard": heard}
         finally:
             await victim.close()
             await eavesdropper.close()
@@ -72,25 +76,59 @@ def test_a_session_request_without_its_token_gets_a_new_session_not_the_room(ras
     seen = run(eavesdrop())
     assert all(session["session_id"] != seen["victim"] for session in seen["asked"])
     assert "outstaffing" in seen["answer"].lower()
-    assert seen["overheard"] == 0
+    assert len(seen["heard"]) == 1
+    assert UNREADABLE in seen["heard"][0]
 
 
-def test_a_message_for_a_conversation_not_joined_is_refused_with_a_bot_message(rasa_url: str):
-    async def intrude() -> dict[str, str]:
+def test_a_message_for_a_conversation_not_joined_is_refused_with_a_bot_message(
+    rasa_url: str, rasa_folder: Path
+):
+    async def intrude() -> dict[str, Any]:
         victim, intruder = await connected(rasa_url), await connected(rasa_url)
         try:
             victim_id = (await victim.new_session())["session_id"]
             await intruder.new_session()
-            refused = await intruder.send({"session_id": victim_id, "message": "hello"})
-            await asyncio.sleep(QUIET_SECONDS)
-            return {"refused": refused, "victim heard": str(victim.replies.qsize())}
+            refused = await intruder.replies_to({"session_id": victim_id, "message": "hello"})
+            # Anything the intruder's message sent the victim comes before this answer.
+            heard = await victim.replies_to(None)
+            return {"victim": victim_id, "refused": refused, "heard": heard}
         finally:
             await victim.close()
             await intruder.close()
 
     seen = run(intrude())
-    assert "no valid session" in seen["refused"]
-    assert seen["victim heard"] == "0"
+    assert len(seen["refused"]) == 1
+    assert NO_SESSION in seen["refused"][0]
+    assert len(seen["heard"]) == 1
+    assert UNREADABLE in seen["heard"][0]
+    assert user_texts(rasa_folder, seen["victim"]) == []
+
+
+def test_the_connection_placeholder_is_no_conversation_that_connections_share(
+    rasa_url: str, rasa_folder: Path
+):
+    """ "socketio-connection" stood for the connection's own id in the channel's checks,
+    but reached Rasa as itself: a conversation any connection could send to without
+    a session, one visitor's message answered inside another's lead form."""
+    shared = "socketio-connection"
+
+    async def share() -> list[list[str]]:
+        first, second = await connected(rasa_url), await connected(rasa_url)
+        try:
+            hire = {"message": "I'd like to hire developers", "session_id": shared}
+            return [
+                await first.replies_to(hire),
+                await second.replies_to({"message": "hello", "session_id": shared}),
+            ]
+        finally:
+            await first.close()
+            await second.close()
+
+    first, second = run(share())
+    assert len(first) == len(second) == 1
+    assert NO_SESSION in first[0]
+    assert NO_SESSION in second[0]
+    assert user_texts(rasa_folder, shared) == []
 
 
 def user_texts(folder: Path, sender: str) -> list[str]:
@@ -168,21 +206,30 @@ def polling_handshake(url: str, origin: str | None) -> requests.Response:
 
 def test_packets_python_socketio_cannot_read_are_answered(rasa_url: str, rasa_folder: Path):
     log = LogTail(rasa_folder / "rasa.log")
-    handshake = polling_handshake(rasa_url, None)
-    sid = json.loads(handshake.text[1:])["sid"]
-    connection = f"{rasa_url}/socket.io/?EIO=4&transport=polling&sid={sid}"
-    with requests.Session() as client:
-        assert client.post(connection, data="40", timeout=10).ok  # join the namespace
-        client.get(connection, timeout=10)  # its confirmation
-        for packet in ("42", "42[]", "42{}", '42["user_uttered",{', "42" + "[" * 30_000):
-            assert client.post(connection, data=packet, timeout=10).text == "OK"
-        answers = ""
-        for _ in range(10):  # each long poll returns what is queued by then
-            answers += client.get(connection, timeout=60).text
-            if answers.count(UNREADABLE) == 5:
-                break
+    connection = PollingConnection(rasa_url)
+    connection.join()
+    for packet in ("42", "42[]", "42{}", '42["user_uttered",{', "42" + "[" * 30_000):
+        assert connection.post(packet.encode()).text == "OK"
+    answers = ""
+    for _ in range(10):  # each long poll returns what is queued by then
+        answers += connection.poll().text
+        if answers.count(UNREADABLE) == 5:
+            break
+    connection.close()
     assert answers.count(UNREADABLE) == 5
     assert "Traceback" not in log.read()
+
+
+def test_events_named_like_the_servers_own_reach_no_handler(rasa_url: str):
+    connection = PollingConnection(rasa_url)
+    connection.join()
+    for event in ('["session_confirm",{"session_id":"x","token":"y"}]', '["bot_uttered","hi"]'):
+        assert connection.post(b"42" + event.encode()).text == "OK"
+    # Nothing was sent for them: the confirmation is the next packet (but for a ping).
+    packets = [each for each in connection.new_session().split("\x1e") if each != "2"]
+    connection.close()
+    assert len(packets) == 1
+    assert packets[0].startswith('42["session_confirm"')
 
 
 def test_socketio_long_polling_is_open_to_the_site_origins_only(rasa_url: str):
@@ -217,3 +264,68 @@ def test_a_typed_command_rasa_runs_silently_is_told_it_was_not_understood(rasa_u
             await visitor.close()
 
     assert run(type_faq()).startswith("Sorry, I didn't understand that.")
+
+
+async def websocket_answers(url: str, frames: list[str | bytes]) -> list[str]:
+    """Joins the channel over a websocket, sends ``frames``; what came back until the
+    server closed the connection, its last item "closed" when it did."""
+    address = url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
+    async with websockets.connect(address, origin=SITE) as socket:
+        await socket.recv()  # engine.io's OPEN
+        await socket.send("40")
+        assert str(await asyncio.wait_for(socket.recv(), 10)).startswith("40")
+        for frame in frames:
+            await socket.send(frame)
+        answers = []
+        try:
+            while True:
+                answer = str(await asyncio.wait_for(socket.recv(), REPLY_TIMEOUT_SECONDS))
+                answers.append(answer)
+                if UNREADABLE in answer:  # the channel goes on: it heard a bot message
+                    return answers
+        except websockets.ConnectionClosed:
+            return [*answers, "closed"]
+
+
+@pytest.mark.parametrize(
+    "frame",
+    ["7junk", "8", "9x", "x", "", "bA", "4" + "[" * 30_000],
+    ids=["type 7", "type 8", "type 9", "no type", "empty", "base64 of junk", "nested too deeply"],
+)
+def test_a_websocket_frame_engineio_cannot_read_closes_the_connection(
+    rasa_url: str, rasa_folder: Path, frame: str
+):
+    log = LogTail(rasa_folder / "rasa.log")
+
+    assert run(websocket_answers(rasa_url, [frame])) == ["closed"]
+    assert run(websocket_answers(rasa_url, ['42["user_uttered"]'])) != ["closed"]
+    assert "Traceback" not in log.read()
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [b"\x00\x01", "bAAAA", '42["connect"]', '451-["user_uttered",{"_placeholder":true,"num":0}]'],
+    ids=["binary", "base64 binary", "reserved event", "binary event"],
+)
+def test_a_websocket_message_socketio_cannot_read_is_answered(
+    rasa_url: str, rasa_folder: Path, frame: str | bytes
+):
+    log = LogTail(rasa_folder / "rasa.log")
+
+    answers = run(websocket_answers(rasa_url, [frame]))
+
+    assert UNREADABLE in answers[-1]
+    assert "Traceback" not in log.read()
+
+
+# Rasa's processor logs an action that failed with its traceback (a typed "/faq", which
+# has no response selector, is one; the channel answers it: the test above).
+ACTION_FAILURE = "Encountered an exception while running action"
+
+
+def test_no_test_left_a_traceback_in_the_log(rasa_folder: Path):
+    log = (rasa_folder / "rasa.log").read_text(errors="replace")
+    logged_before = [
+        log[: match.start()].rstrip().rsplit("\n", 1)[-1] for match in TRACEBACK.finditer(log)
+    ]
+    assert [line for line in logged_before if ACTION_FAILURE not in line] == []

@@ -4,11 +4,9 @@ client is told instead (tests/server/test_serve.py plays them over a real socket
 from __future__ import annotations
 
 import pytest
-from socketio import packet
 
-from bot.channels.engineio_guards import readable_packet
 from bot.channels.inbound import no_session
-from bot.channels.socketio import GuardedSocketIOInput
+from bot.channels.socketio import CONNECTION_SENDER, GuardedSocketIOInput
 
 
 async def nothing(message) -> None:
@@ -84,6 +82,25 @@ def test_a_message_for_a_conversation_the_connection_did_not_join_is_refused(cha
     assert channel._checked("sid-1", payload, joined=joined) == no_session()
 
 
+@pytest.mark.parametrize("joined", [None, "visitor-2"])
+def test_the_connection_placeholder_names_no_conversation(channel, joined):
+    payload = {"session_id": CONNECTION_SENDER, "message": "I'd like to hire developers"}
+    assert channel._checked("sid-1", payload, joined=joined) == no_session()
+
+
+@pytest.mark.parametrize("named", [CONNECTION_SENDER, "visitor-1", None])
+def test_without_session_persistence_a_message_runs_in_the_connections_conversation(
+    monkeypatch: pytest.MonkeyPatch, named
+):
+    monkeypatch.setenv("RATE_LIMIT_PER_IP", "0")
+    channel = GuardedSocketIOInput(session_persistence=False)
+    channel.blueprint(nothing)
+    payload = {"session_id": named, "message": "hello"}
+
+    assert channel._checked("sid-1", payload, joined=None) == {"message": "hello", "metadata": {}}
+    assert channel._conversation("sid-1", CONNECTION_SENDER, joined="visitor-1") == "sid-1"
+
+
 def test_a_session_request_with_its_token_keeps_its_session(channel):
     session = channel.signer.new_session()
     asked = {"session_id": session.sender, "token": session.token}
@@ -106,28 +123,3 @@ def test_any_other_session_request_gets_a_new_session(channel, request_payload):
     session = channel._requested_session(request_payload)
     assert session.sender != "visitor-1"
     assert channel.signer.verifies(session.sender, session.token)
-
-
-# socket.io packets as engine.io hands them over (its "4", a message, taken off).
-@pytest.mark.parametrize(
-    ("data", "readable"),
-    [
-        ('2["user_uttered",{"message":"hi"}]', True),
-        ('2["session_request"]', True),
-        ("0", True),
-        ('0{"token":"x"}', True),
-        ("1", True),
-        (b"\x00binary attachment", True),
-        ('2["user_uttered",' + "[" * 100_000, False),
-        ('2["user_uttered",{', False),
-        ("2", False),
-        ("2{}", False),
-        ("2[]", False),
-        ("2[5]", False),
-        ('2"user_uttered"', False),
-        ("x", False),
-        ("", False),
-    ],
-)
-def test_a_packet_python_socketio_cannot_read_is_told_apart(data, readable):
-    assert readable_packet(packet.Packet, data) is readable

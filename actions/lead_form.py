@@ -3,7 +3,9 @@
 Extraction (:func:`bot.leads.extraction.extract`) finds every field a message
 mentions; each ``validate_<field>`` method hands the candidate to its check in
 :mod:`bot.leads.checks` and, when the check refuses it, says why with
-``utter_<field>_invalid_<reason>`` and keeps the field's previous value.
+``utter_<field>_invalid_<reason>`` and keeps the field's previous value. The
+name and company questions also count unusable answers in a row, which
+``action_ask_lead_form_<slot>`` (actions/lead_questions.py) follows up.
 """
 
 from __future__ import annotations
@@ -22,10 +24,12 @@ from rasa_sdk.types import DomainDict
 from actions.lead_support import (
     acknowledge_changes,
     acknowledge_phone_instead_of_name,
+    follow_up_events,
+    runs_right_after_message,
     settings,
 )
 from bot.leads import checks
-from bot.leads.extraction import Message, extract
+from bot.leads.extraction import Message, answers_the_form, extract
 from bot.leads.fields import (
     ADVICE_GIVEN_SLOT,
     ASKED_FIELDS,
@@ -35,11 +39,15 @@ from bot.leads.fields import (
     OPTIONAL_FIELDS,
     REQUEST_ID_SLOT,
     START_DATE_SLOT,
+    UNUSABLE_ANSWERS_SLOT,
+    WAITING_SLOT,
 )
+from bot.leads.follow_ups import explains_instead_of_reason
 from bot.leads.parsing.cues import is_skip
 from bot.leads.parsing.result import Invalid
 
 CONSENT_QUESTION = "utter_ask_lead_form_consent"
+LEAD_FORM = "lead_form"
 
 
 def previous_value(tracker: Tracker, slot: str) -> Any:
@@ -61,6 +69,27 @@ def _checked(
         dispatcher.utter_message(response=f"utter_{slot}_invalid_{result.code}")
         return {slot: previous_value(tracker, slot)}
     return {slot: result}
+
+
+def _checked_name(
+    slot: str, result: Any, dispatcher: CollectingDispatcher, tracker: Tracker
+) -> dict[str, Any]:
+    """Checks a name or company: a filler is answered and the question waits; a
+    refusal hears why the field is needed and how else to reach the agency;
+    from the second unusable answer on, the question itself explains."""
+    if not isinstance(result, Invalid):
+        return {slot: result}
+    kept = previous_value(tracker, slot)
+    asked_now = tracker.get_slot(REQUESTED_SLOT) == slot
+    if result.code == "paused":
+        dispatcher.utter_message(response=f"utter_{slot}_invalid_paused")
+        return {slot: kept, WAITING_SLOT: True} if asked_now else {slot: kept}
+    if asked_now and explains_instead_of_reason(tracker.get_slot(UNUSABLE_ANSWERS_SLOT)):
+        return {slot: kept}
+    dispatcher.utter_message(
+        response=f"utter_{slot}_invalid_{result.code}", agency_email=settings().agency_email
+    )
+    return {slot: kept}
 
 
 def _optional(
@@ -92,12 +121,17 @@ class ValidateLeadForm(FormValidationAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Validates as rasa-sdk does, then confirms fields the visitor changed."""
+        """Validates as rasa-sdk does, confirms fields the visitor changed, and
+        counts unusable answers to the name or company."""
         before = dict(tracker.slots)
+        message = Message.from_parse_data(tracker.latest_message or {})
+        answered = runs_right_after_message(tracker, LEAD_FORM) and answers_the_form(
+            message, before.get(REQUESTED_SLOT)
+        )
         events = await super().run(dispatcher, tracker, domain)
         acknowledge_changes(before, events, dispatcher)
         acknowledge_phone_instead_of_name(before, events, dispatcher)
-        return events
+        return events + follow_up_events(before, events, answered=answered)
 
     async def required_slots(
         self,
@@ -191,13 +225,13 @@ class ValidateLeadForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """The visitor's name, verbatim."""
-        return _checked("name", checks.check_name(value), dispatcher, tracker)
+        return _checked_name("name", checks.check_name(value), dispatcher, tracker)
 
     def validate_company(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """The visitor's company, verbatim."""
-        return _checked("company", checks.check_company(value), dispatcher, tracker)
+        return _checked_name("company", checks.check_company(value), dispatcher, tracker)
 
     def validate_email(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -10,11 +10,20 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
-from bot.leads.fields import ALL_LEAD_SLOTS, EDITABLE_FIELDS, FIELDS_BY_SLOT
+from bot.leads.extraction import CONTACT_FIELDS
+from bot.leads.fields import (
+    ALL_LEAD_SLOTS,
+    EDITABLE_FIELDS,
+    FIELDS_BY_SLOT,
+    UNUSABLE_ANSWERS_SLOT,
+    WAITING_SLOT,
+)
+from bot.leads.follow_ups import FOLLOWED_UP_FIELDS, unusable_answers_now
 from bot.leads.summary import display_value, escape_markdown
 from bot.settings import Settings, load_settings
 
@@ -25,22 +34,34 @@ def settings() -> Settings:
     return load_settings()
 
 
+def slots_set(events: list[EventType]) -> dict[str, Any]:
+    """The value each slot is set to by ``events`` (the last one wins)."""
+    return {
+        str(event.get("name")): event.get("value")
+        for event in events
+        if event.get("event") == "slot"
+    }
+
+
 def slot_changes(before: Mapping[str, Any], events: list[EventType]) -> dict[str, Any]:
-    """Editable fields that had a value and now hold a different one."""
+    """Editable fields that had a value and now hold a different one; and, while
+    the bot asks for contact details, any other field a message states ("next
+    week" for the name): either is no answer to the question, so it is said."""
+    asking_contact = before.get(REQUESTED_SLOT) in CONTACT_FIELDS
     changed = {}
-    for event in events:
-        slot, value = event.get("name"), event.get("value")
-        if event.get("event") != "slot" or slot not in EDITABLE_FIELDS:
+    for slot, value in slots_set(events).items():
+        if slot not in EDITABLE_FIELDS or value is None or value == before.get(slot):
             continue
-        if before.get(slot) is not None and value is not None and value != before.get(slot):
-            changed[str(slot)] = value
+        if before.get(slot) is not None or (asking_contact and slot not in CONTACT_FIELDS):
+            changed[slot] = value
     return changed
 
 
 def acknowledge_changes(
     before: Mapping[str, Any], events: list[EventType], dispatcher: CollectingDispatcher
 ) -> None:
-    """Tells the visitor which of their earlier answers a message replaced."""
+    """Tells the visitor which of their earlier answers a message replaced, and
+    which other field it filled while the bot asked for contact details."""
     for slot, value in slot_changes(before, events).items():
         dispatcher.utter_message(
             response="utter_lead_field_updated",
@@ -64,6 +85,49 @@ def acknowledge_phone_instead_of_name(
         and set_now.get("name") is None
     ):
         dispatcher.utter_message(response="utter_lead_phone_noted")
+
+
+def runs_right_after_message(tracker: Tracker, form: str) -> bool:
+    """True when the form runs on the visitor's latest message, not again after
+    another action answered it (an FAQ). Rasa adds the form's own execution
+    before it calls the validation action, so that one does not count."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return True
+        if event.get("event") == "action" and event.get("name") != form:
+            return False
+    return False
+
+
+def follow_up_events(
+    before: Mapping[str, Any], events: list[EventType], *, answered: bool
+) -> list[EventType]:
+    """Counts the unusable answers to the name or company question.
+
+    ``answered`` is True when the message was meant as an answer (no question,
+    stop or correction). An answer that leaves the asked field empty and gives
+    no other contact detail is unusable; a filler ("one sec") is not. The
+    count returns to None when the form moves on. Only an answer adds an
+    event: a question that fills nothing must leave the form's turn empty,
+    so that Rasa hands the question to its rules.
+    """
+    asked = str(before.get(REQUESTED_SLOT))
+    now = slots_set(events)
+    question_changed = (
+        str(now.get(REQUESTED_SLOT, asked)) != asked or asked not in FOLLOWED_UP_FIELDS
+    )
+    unusable = (
+        answered
+        and not question_changed
+        and now.get(asked) is None
+        and not now.get(WAITING_SLOT)
+        and all(now.get(field) is None for field in CONTACT_FIELDS if field != "consent")
+    )
+    count = before.get(UNUSABLE_ANSWERS_SLOT)
+    new_count = unusable_answers_now(count, question_changed=question_changed, unusable=unusable)
+    if new_count == count or not (answered or question_changed):
+        return []
+    return [SlotSet(UNUSABLE_ANSWERS_SLOT, new_count)]
 
 
 def cleared_lead_slots() -> list[dict[str, Any]]:

@@ -32,8 +32,8 @@ REASONS: dict[str, tuple[str, ...]] = {
     "start": ("empty", "too_long", "in_the_past"),
     "duration": ("empty", "too_long"),
     "budget": ("empty", "too_long"),
-    "name": ("empty", "too_long", "not_a_name", "asked_why"),
-    "company": ("empty", "too_long", "not_a_company", "asked_why"),
+    "name": ("empty", "too_long", "not_a_name", "asked_why", "declined", "paused"),
+    "company": ("empty", "too_long", "not_a_company", "asked_why", "declined", "paused"),
     "email": ("no_domain", "malformed", "missing"),
     "phone": ("needs_country_code", "invalid", "missing"),
     "consent": ("declined", "unclear"),
@@ -89,13 +89,14 @@ def check_free_text(candidate: Any) -> str | Invalid:
 
 def check_name(candidate: Any) -> str | Invalid:
     """A person's name, verbatim without its lead-in ("my name is"), 1-100
-    characters with at least one letter, and not a sentence about something else."""
+    characters with at least one letter, and not a sentence about something else,
+    a refusal ("declined"), a filler ("paused") or another answer ("next week")."""
     return person_name(str(candidate))
 
 
 def check_company(candidate: Any) -> str | Invalid:
     """A company name, verbatim without its lead-in, 1-150 characters with at least
-    one letter, and not an aside ("I just told you")."""
+    one letter, and not an aside ("I just told you"), a refusal or a filler."""
     return company_name(str(candidate))
 
 

@@ -16,7 +16,8 @@ from datetime import date
 from typing import Any
 
 from bot.leads.parsing.contact import contact_details, email_address, phone_number
-from bot.leads.parsing.cues import looks_like_question, typed_command
+from bot.leads.parsing.cues import asks_to_stop, looks_like_question, typed_command
+from bot.leads.parsing.non_answers import DECLINED, PAUSED, TIMING_ANSWER, non_answer
 from bot.leads.parsing.team import (
     mentioned_team_size,
     roles_from,
@@ -35,6 +36,10 @@ GENERIC_ROLES = frozenset({"developer", "engineer", "software engineer"})
 # While the bot asks for contact details, words like "Lead" or "Java" are
 # more likely part of a name or company than a change of the team.
 CONTACT_FIELDS = frozenset({"name", "company", "email", "phone", "consent"})
+# Questions answered in free text that a refusal, a filler or a timing phrase
+# answers too: the form replies in kind, whatever the intent ("it's urgent"
+# may read as a stop, "no thanks" as thanks).
+NAMED_FIELDS = ("name", "company")
 OUT_OF_SCOPE_CONFIDENCE = 0.7
 _PHONE_CUE = re.compile(r"\+|\b(?:phone|call|tel|mobile|cell|whatsapp)", re.IGNORECASE)
 _YES = re.compile(r"^\W*(?:yes|yeah|yep|sure|ok|okay|agreed|i agree|of course|fine)\b", re.I)
@@ -81,6 +86,8 @@ def is_interruption(message: Message, requested: str | None) -> bool:
     """
     if typed_command(message.text) is not None and not message.entities:
         return not (requested == "consent" and message.intent in ("affirm", "deny"))
+    if replies_to_the_question(message, requested):
+        return False
     if message.intent in NEVER_ANSWERS:
         return True
     if message.intent == "faq":
@@ -89,6 +96,25 @@ def is_interruption(message: Message, requested: str | None) -> bool:
     if message.intent == "out_of_scope":
         return looks_like_question(message.text) or message.confidence >= OUT_OF_SCOPE_CONFIDENCE
     return False
+
+
+def answers_the_form(message: Message, requested: str | None) -> bool:
+    """True when the message is meant as an answer to the form's question: no
+    question, stop or correction, nor a wish stated again ("I want to hire")."""
+    if requested is None or is_interruption(message, requested):
+        return False
+    return message.intent not in NOT_FREE_TEXT
+
+
+def replies_to_the_question(message: Message, requested: str | None) -> bool:
+    """True when, asked for a name or company, the visitor declines, pauses or
+    states timing instead ("I'd rather not say", "one sec", "next week"),
+    unless they ask to stop outright ("cancel", "never mind")."""
+    if requested not in NAMED_FIELDS or asks_to_stop(message.text):
+        return False
+    if looks_like_question(message.text):
+        return False
+    return non_answer(message.text, requested) in {DECLINED, PAUSED, TIMING_ANSWER}
 
 
 def _team(message: Message, current: Mapping[str, Any]) -> dict[str, Any]:
@@ -138,7 +164,10 @@ def _contact(message: Message, requested: str | None, region: str | None) -> dic
         and looks_like_contact
     ):
         found["phone"] = message.text  # the check says why a number is unusable
-    if requested in ("name", "company") and message.intent not in NOT_FREE_TEXT:
+    if requested in NAMED_FIELDS and message.intent not in NOT_FREE_TEXT:
+        if non_answer(message.text, requested) in {DECLINED, PAUSED}:
+            found[requested] = message.text  # its check says why: "declined", "paused"
+            return found
         details = contact_details(message.text, asked=requested, default_region=region)
         found.update({k: v for k, v in (("name", details.name), ("company", details.company)) if v})
     return found

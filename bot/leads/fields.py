@@ -47,6 +47,11 @@ REQUEST_ID_SLOT = "lead_request_id"
 ADVICE_GIVEN_SLOT = "engagement_advice_given"
 # The field a visitor asked to change: the form asks for it even if optional.
 FIELD_TO_CHANGE_SLOT = "lead_field_to_change"
+# How many answers in a row the question being asked could not use, and
+# whether the visitor asked for a moment ("one sec"): they choose what the
+# form says next (bot/leads/follow_ups.py).
+UNUSABLE_ANSWERS_SLOT = "unusable_answers"
+WAITING_SLOT = "waiting_for_answer"
 HELPER_SLOTS = (
     START_DATE_SLOT,
     CONSENT_TEXT_SLOT,
@@ -54,5 +59,7 @@ HELPER_SLOTS = (
     REQUEST_ID_SLOT,
     ADVICE_GIVEN_SLOT,
     FIELD_TO_CHANGE_SLOT,
+    UNUSABLE_ANSWERS_SLOT,
+    WAITING_SLOT,
 )
 ALL_LEAD_SLOTS = tuple(field.slot for field in FIELDS) + HELPER_SLOTS

@@ -200,3 +200,91 @@ def test_previous_value_skips_this_turns_candidates(make_tracker):
         ]
     )
     assert previous_value(tracker, "team_size") == 3
+
+
+ASKING_NAME = {**TEAM, "requested_slot": "name"}
+
+
+async def test_a_refusal_of_the_name_hears_why_and_another_way(make_tracker, domain):
+    tracker = make_tracker(text="I'd prefer not to give my name", intent="deny", slots=ASKING_NAME)
+    slots, responses = await run_form(tracker, domain)
+    assert slots["name"] is None
+    assert slots["requested_slot"] == "name"
+    assert slots["unusable_answers"] == 1
+    assert responses == ["utter_name_invalid_declined"]
+    declined = domain["responses"]["utter_name_invalid_declined"][0]["text"]
+    assert "{agency_email}" in declined
+    assert "first name" in declined
+
+
+async def test_a_filler_is_answered_and_the_question_waits(make_tracker, domain):
+    tracker = make_tracker(text="give me a minute", intent="nlu_fallback", slots=ASKING_NAME)
+    slots, responses = await run_form(tracker, domain)
+    assert slots["name"] is None
+    assert slots["waiting_for_answer"] is True
+    assert "unusable_answers" not in slots
+    assert responses == ["utter_name_invalid_paused"]
+
+
+async def test_the_second_unusable_answer_is_explained_by_the_question_alone(make_tracker, domain):
+    taken = {**ASKING_NAME, "unusable_answers": 1}
+    slots, responses = await run_form(make_tracker(text="pass", slots=taken), domain)
+    assert slots["unusable_answers"] == 2
+    assert responses == []  # action_ask_lead_form_name explains, with an example
+
+
+async def test_a_yes_that_answers_nothing_counts_and_the_form_asks_again(make_tracker, domain):
+    tracker = make_tracker(text="yes", intent="affirm", slots=ASKING_NAME)
+    slots, responses = await run_form(tracker, domain)
+    assert slots == {"requested_slot": "name", "unusable_answers": 1}
+    assert responses == []
+
+
+async def test_timing_at_the_name_question_is_said_back_and_the_name_asked_again(
+    make_tracker, domain
+):
+    history = [
+        {"event": "slot", "name": "start", "value": "next month"},
+        {"event": "user", "text": "it's urgent"},
+    ]
+    tracker = make_tracker(text="it's urgent", intent="stop", slots=ASKING_NAME, events=history)
+    dispatcher = CollectingDispatcher()
+    events = await ValidateLeadForm().run(dispatcher, tracker, domain)
+    slots = slot_events(events)
+    assert slots["start"] == "as soon as possible"
+    assert slots.get("name") is None
+    assert slots["unusable_answers"] == 1
+    [said] = dispatcher.messages
+    assert said["response"] == "utter_lead_field_updated"
+    assert (said["field_label"], said["field_value"]) == ("start", "as soon as possible")
+    assert domain["responses"]["utter_lead_field_updated"][0]["text"].startswith("Got it: ")
+
+
+async def test_a_name_after_unusable_answers_resets_the_count(make_tracker, domain):
+    taken = {**ASKING_NAME, "unusable_answers": 2}
+    slots, responses = await run_form(make_tracker(text="Sunday Adeyemi", slots=taken), domain)
+    assert slots["name"] == "Sunday Adeyemi"
+    assert slots["requested_slot"] == "company"
+    assert slots["unusable_answers"] is None
+    assert responses == []
+
+
+async def test_a_question_at_the_name_question_fills_nothing_so_rasa_can_answer_it(
+    make_tracker, domain
+):
+    taken = {**ASKING_NAME, "unusable_answers": 1}
+    tracker = make_tracker(text="what is outstaffing?", intent="faq", slots=taken)
+    slots, responses = await run_form(tracker, domain)
+    assert slots == {"requested_slot": "name"}
+    assert responses == []
+
+
+async def test_the_form_back_after_an_answered_question_counts_nothing(make_tracker, domain):
+    events = [
+        {"event": "user", "text": "yes", "parse_data": {"intent": {"name": "affirm"}}},
+        {"event": "action", "name": "utter_faq"},
+        {"event": "action", "name": "lead_form"},
+    ]
+    tracker = make_tracker(text="yes", intent="affirm", slots=ASKING_NAME, events=events)
+    slots, _ = await run_form(tracker, domain)
+    assert "unusable_answers" not in slots

@@ -111,7 +111,7 @@ def test_bad_contact_details_are_asked_again_with_the_reason(visitor, text_of):
 def test_a_correction_mid_form_changes_the_value_and_says_so(visitor):
     visitor.say("we need 3 senior Python developers starting next month")
     replies = visitor.say("actually make it 4 developers")
-    assert "team size is now 4" in texts(replies)
+    assert "Got it: team size 4." in texts(replies)
     assert visitor.slots()["team_size"] == 4
 
 
@@ -160,3 +160,53 @@ def test_a_phone_given_for_the_name_is_taken_and_the_name_asked_again(visitor, t
     slots = visitor.slots()
     assert (slots["name"], slots["phone"]) == ("Dana Kowalski", "+44 20 7946 0958")
     assert "company" not in slots
+
+
+def reach_the_name_question(visitor: Visitor) -> None:
+    visitor.say("we need 3 senior Python developers starting in March")
+    visitor.say("outstaffing")
+
+
+def test_a_refusal_at_the_name_question_hears_why_and_another_way(visitor, text_of):
+    reach_the_name_question(visitor)
+    replies = visitor.say("I'd prefer not to give my name")
+    assert text_of("utter_name_invalid_declined") in texts(replies)
+    assert "hello@agency.example" in texts(replies)
+    assert text_of("utter_ask_lead_form_name_again") in texts(replies[-1:])
+    assert "name" not in visitor.slots()
+    replies = visitor.say("nah")
+    assert text_of("utter_ask_lead_form_name_explained") in texts(replies)
+    assert text_of("utter_name_invalid_declined") not in texts(replies)
+    replies = visitor.say("ok, it's Dana")
+    assert text_of("utter_ask_lead_form_company") in texts(replies)
+    assert visitor.slots()["name"] == "Dana"
+
+
+def test_a_filler_at_the_name_question_gets_a_moment_and_the_question_waits(visitor, text_of):
+    reach_the_name_question(visitor)
+    replies = visitor.say("one moment please")
+    assert texts(replies) == "Sure, take your time."
+    assert "name" not in visitor.slots()
+    replies = visitor.say("Dana Kowalski")
+    assert text_of("utter_ask_lead_form_company") in texts(replies)
+    assert visitor.slots()["name"] == "Dana Kowalski"
+
+
+def test_timing_at_the_name_question_is_said_back_and_never_taken_as_the_name(visitor, text_of):
+    reach_the_name_question(visitor)
+    assert visitor.slots()["start"] == "March"
+    replies = visitor.say("it's urgent")
+    assert "Got it: start as soon as possible." in texts(replies)
+    assert text_of("utter_ask_lead_form_name_again") in texts(replies)
+    slots = visitor.slots()
+    assert slots["start"] == "as soon as possible"
+    assert "name" not in slots
+
+
+def test_the_name_question_is_never_put_the_same_way_three_times(visitor):
+    reach_the_name_question(visitor)
+    said: list[str] = []
+    for answer in ["no thank you", "dunno", "asdf", "pass"]:
+        said += [reply["text"] for reply in visitor.say(answer) if reply.get("text")]
+    assert max(said.count(text) for text in said) <= 2
+    assert "name" not in visitor.slots()

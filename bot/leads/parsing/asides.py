@@ -15,15 +15,23 @@ _SAID_BEFORE = (
     r"(?:\s+(?:to\s+)?(?:you|it|that|this|them))*(?:\s+(?:already|before|earlier|above))?"
     r"|as i (?:said|told you|wrote)|like i said"
 )
-_LEAD_IN = re.compile(
-    r"^\s*(?:"
-    r"hi|hello|hey|ok|okay|sure|yes|yeah|yep|fine|sorry|well|again|here you go|here it is"
+_INTERJECTION = r"hi|hello|hey|ok|okay|sure|yes|yeah|yep|fine|sorry|well"
+_LEAD_IN_PHRASE = (
+    r"again|here you go|here it is"
     rf"|{_SAID_BEFORE}"
     r"|(?:my |our |the )?company(?: name)? is|company:|we are|we're|i work (?:at|for)"
     r"|i'm with|i\u2019m with|i am with|from|at"
     r"|my name is|my name's|name is|name:|the name is|i am|i'm|i\u2019m|im|this is"
     r"|it's|it\u2019s|it is|call me"
-    r")(?:[\s,.;:!\-\u2013]+|$)",
+)
+_LEAD_IN = re.compile(
+    rf"^\s*(?:{_INTERJECTION}|{_LEAD_IN_PHRASE})(?:[\s,.;:!\-\u2013]+|$)", re.IGNORECASE
+)
+# Before a company, "Sure Petcare" and "Yes Bank" are names: an interjection is
+# a lead-in there only when punctuation or another lead-in follows it.
+_LEAD_IN_BEFORE_COMPANY = re.compile(
+    rf"^\s*(?:(?:{_INTERJECTION})(?:\s*[,.;:!\-\u2013]+\s*|\s+(?=(?:{_LEAD_IN_PHRASE})\b)|\s*$)"
+    rf"|(?:{_LEAD_IN_PHRASE})(?:[\s,.;:!\-\u2013]+|$))",
     re.IGNORECASE,
 )
 _WHY = re.compile(r"\b(?:why|what for|how come)\b", re.IGNORECASE)
@@ -47,13 +55,18 @@ _SENTENCE_WORDS = frozenset(
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?")
 
 
-def without_lead_ins(text: str) -> str:
+def without_lead_ins(text: str, *, before_company: bool = False) -> str:
     """``text`` without the phrases before a name or company ("my name is", "I'm",
-    "I just told you."), however many there are."""
+    "I just told you."), however many there are.
+
+    With ``before_company``, "sure" or "yes" is a lead-in only when punctuation
+    or another lead-in follows it ("Sure, it's Acme", not "Sure Petcare").
+    """
+    lead_in = _LEAD_IN_BEFORE_COMPANY if before_company else _LEAD_IN
     previous = None
     while text != previous:
         previous = text
-        text = _LEAD_IN.sub("", text, count=1)
+        text = lead_in.sub("", text, count=1)
     return text
 
 

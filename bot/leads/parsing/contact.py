@@ -3,7 +3,9 @@
 Email addresses are checked with email-validator (syntax only, never a DNS
 look-up) and phone numbers with phonenumbers; names and companies are free
 text kept verbatim, within length limits, without the lead-ins before them
-("my name is"), and never a sentence about something else ("my phone is").
+("my name is"), and never a sentence about something else ("my phone is"),
+a refusal ("I'd rather not say"), a filler ("one sec") or another answer
+("next week"): see :mod:`bot.leads.parsing.non_answers`.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from bot.leads.parsing.asides import (
     reads_as_sentence,
     without_lead_ins,
 )
+from bot.leads.parsing.non_answers import DECLINED, PAUSED, non_answer
 from bot.leads.parsing.result import Invalid
 
 MAX_NAME_LENGTH = 100
@@ -91,37 +94,52 @@ def _normalised(text: str) -> str:
     return " ".join(text.split()).strip(" ,.;:!")
 
 
-def _free_text(text: str, limit: int, refused: str) -> str | Invalid:
-    """``text`` without its lead-ins; Invalid(``refused``) when only lead-ins or an
-    aside are there, Invalid("asked_why") for a question why."""
+def _free_text(text: str, limit: int, asked: str) -> str | Invalid:
+    """``text`` without its lead-ins; Invalid("not_a_<asked>") when only lead-ins,
+    an aside or a non-answer are there, Invalid("declined") or
+    Invalid("paused") for a refusal or a filler, Invalid("asked_why") for a
+    question why."""
+    refused = Invalid(f"not_a_{asked}")
     words = _normalised(text)
-    while words != (stripped := _normalised(without_lead_ins(words))):
+    while words != (
+        stripped := _normalised(without_lead_ins(words, before_company=asked == "company"))
+    ):
         words = stripped
     if not _LETTER.search(words):
-        return Invalid(refused if _LETTER.search(text) else "empty")
+        return refused if _LETTER.search(text) else Invalid("empty")
     if len(words) > limit:
         return Invalid("too_long")
     if asks_why(words):
         return Invalid("asked_why")
-    return Invalid(refused) if is_aside(words) else words
+    # "I'd rather not say" is an aside as well: the whole text says which.
+    reason = non_answer(text, asked) or non_answer(words, asked)
+    if reason in (DECLINED, PAUSED):
+        return Invalid(str(reason))
+    return refused if reason or is_aside(words) else words
 
 
 def person_name(text: str) -> str | Invalid:
     """A visitor's name as typed (any script, HTML kept verbatim), 1-100 characters.
 
-    Invalid("not_a_name") for a sentence about something else: one with an
-    email, phone number or web address in it, or words like "my phone is".
+    Invalid("declined") for a refusal, deferral, hedge or placeholder
+    ("I'd rather not say", "later", "n/a"), Invalid("paused") for a filler
+    ("one sec"), and Invalid("not_a_name") for anything else no name is: a
+    start or duration ("next week"), digits, a reference ("same as above"),
+    or a sentence, such as one with an email, phone number or web address in
+    it, or words like "my phone is".
     """
-    name = _free_text(text, MAX_NAME_LENGTH, "not_a_name")
+    name = _free_text(text, MAX_NAME_LENGTH, "name")
     if isinstance(name, str) and (_mentions_contact_details(name) or reads_as_sentence(name)):
         return Invalid("not_a_name")
     return name
 
 
 def company_name(text: str) -> str | Invalid:
-    """A company name as typed, 1-150 characters; Invalid("not_a_company") for an
-    aside like "I just told you"."""
-    return _free_text(text, MAX_COMPANY_LENGTH, "not_a_company")
+    """A company name as typed, 1-150 characters, digits and ordinary words
+    included ("3M", "Skip the Dishes"); Invalid("declined"), Invalid("paused")
+    or Invalid("not_a_company") as for :func:`person_name`, and for an aside
+    like "I just told you"."""
+    return _free_text(text, MAX_COMPANY_LENGTH, "company")
 
 
 def _mentions_contact_details(text: str) -> bool:
@@ -140,16 +158,24 @@ def contact_details(text: str, *, asked: str, default_region: str | None = None)
     first piece of free text answers it, and after a name a second piece is
     taken as the company. Email and phone are found wherever they are; values
     that fail their check are left out (the form asks again for them). Lead-ins
-    ("I'm") are dropped, and so are asides ("my phone is"): "my phone is +44 20
-    7946 0958" gives the phone and no name.
+    ("I'm") are dropped, and so are asides ("my phone is") and pieces that are
+    no answer ("not telling", "next week"): "my phone is +44 20 7946 0958"
+    gives the phone and no name.
     """
     email = email_address(text)
     phone = phone_number(text, default_region)
+    # After a name, the next piece is a company ("Jane, Sure Petcare").
     pieces = [
-        _normalised(before_aside(without_lead_ins(piece)))
-        for piece in _HARD_SEPARATORS.split(_without_addresses_and_phone(text))
+        _normalised(
+            before_aside(without_lead_ins(piece, before_company=asked == "company" or index > 0))
+        )
+        for index, piece in enumerate(_HARD_SEPARATORS.split(_without_addresses_and_phone(text)))
     ]
-    pieces = [piece for piece in pieces if _LETTER.search(piece) and not is_aside(piece)]
+    pieces = [
+        piece
+        for piece in pieces
+        if _LETTER.search(piece) and not is_aside(piece) and not non_answer(piece, "company")
+    ]
     name = company = None
     if asked == "name" and pieces:
         if len(pieces) == 1:

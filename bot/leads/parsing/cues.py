@@ -35,6 +35,13 @@ _SKIP = re.compile(
 )
 
 
+# Words that ask to stop the form outright, whatever else the message says.
+_STOP_REQUEST = re.compile(
+    r"\b(?:stop|cancel|quit|abort|exit|never\s?mind|nvm|forget (?:it|about it|everything)"
+    r"|changed my mind|not interested|(?:don'?t|do not) want to (?:continue|go on|proceed)"
+    r"|let'?s not|drop it|scrap (?:it|that))\b",
+    re.IGNORECASE,
+)
 _TYPED_COMMAND = re.compile(r"\s*/([A-Za-z_][\w-]*)\s*")
 
 
@@ -64,3 +71,9 @@ def mentioned_field(text: str) -> str | None:
 def is_skip(text: str) -> bool:
     """True for "skip", "none", "leave it out": no value for an optional field."""
     return bool(_SKIP.match(text))
+
+
+def asks_to_stop(text: str) -> bool:
+    """True for words that stop the form outright: "cancel", "never mind",
+    "forget it", "let's not" ("not now" or "later" alone do not)."""
+    return bool(_STOP_REQUEST.search(text.replace("\u2019", "'")))

@@ -19,6 +19,7 @@ _ASAP = re.compile(
 )
 _UNIT = r"(?:days?|weeks?|months?|years?|yrs?)"
 _AMOUNT_OF_TIME = rf"(?:{NUMBER_PATTERN})(?:\s*(?:-|to)\s*(?:{NUMBER_PATTERN}))?[\s-]*{_UNIT}"
+_BARE_AMOUNT_OF_TIME = re.compile(rf"\b(?:{_AMOUNT_OF_TIME})\b", re.IGNORECASE)
 _OPEN_ENDED = re.compile(
     r"\b(?:long[\s-]term|short[\s-]term|ongoing|permanent(?:ly)?|indefinite(?:ly)?|open[\s-]ended"
     r"|full[\s-]time|part[\s-]time)\b",
@@ -86,6 +87,16 @@ def parse_date(text: str, today: date) -> date | None:
         },
     )
     return parsed.date() if parsed else None
+
+
+def timing_expressions(text: str) -> list[str]:
+    """Every phrase in ``text`` that states a start, a duration or a budget, as
+    written ("next week", "ASAP", "6 months", "$20k"), found without reading
+    dates. A month or weekday alone counts ("May"): callers decide whether it
+    is one or a name ("May Chen")."""
+    patterns = (_ASAP, _RELATIVE_START, _DURATION_IN_PASSING, _BARE_AMOUNT_OF_TIME, _OPEN_ENDED)
+    found = [match.group(0) for pattern in (*patterns, _MONEY) for match in pattern.finditer(text)]
+    return [phrase for phrase in found if phrase.strip()]
 
 
 def mentioned_duration(text: str) -> str | None:

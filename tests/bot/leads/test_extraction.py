@@ -161,3 +161,39 @@ def test_a_button_with_values_is_an_answer():
     button = message("/inform", "inform", engagement_model=["outstaffing"])
     found = extract(button, requested="engagement_model", current={}, today=TODAY)
     assert found == {"engagement_model": "outstaffing"}
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("I'd prefer not to give my name", "deny"), ("no thank you", "thank"), ("later", "stop")],
+)
+def test_a_refusal_at_the_name_question_is_the_names_candidate_whatever_the_intent(text, intent):
+    found = extract(message(text, intent), requested="name", current={}, today=TODAY)
+    assert found == {"name": text}  # its check refuses it as "declined"
+
+
+@pytest.mark.parametrize("text", ["one moment please", "brb"])
+def test_a_filler_at_the_company_question_is_its_candidate(text):
+    found = extract(message(text, "nlu_fallback"), requested="company", current={}, today=TODAY)
+    assert found == {"company": text}  # its check refuses it as "paused"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "start"),
+    [("it's urgent", "stop", "as soon as possible"), ("in two weeks", "inform", "in two weeks")],
+)
+def test_timing_at_the_name_question_is_taken_as_timing_not_as_a_name(text, intent, start):
+    current = {"start": "in March", "requested_slot": "name"}
+    found = extract(message(text, intent), requested="name", current=current, today=TODAY)
+    assert found["start"] == start
+    assert "name" not in found
+
+
+@pytest.mark.parametrize("text", ["cancel", "never mind", "let's not do this now"])
+def test_asking_to_stop_at_the_name_question_still_stops(text):
+    assert is_interruption(message(text, "stop"), "name")
+
+
+def test_a_name_with_a_word_of_the_refusal_lists_is_still_a_name():
+    found = extract(message("Skip Bayless, Nothing Technology"), "name", {}, TODAY)
+    assert found == {"name": "Skip Bayless", "company": "Nothing Technology"}

@@ -1,0 +1,77 @@
+"""The lead form's questions for the name and the company, which follow up
+answers the form could not use (Rasa runs ``action_ask_<form>_<slot>`` in
+place of ``utter_ask_<form>_<slot>`` when the domain lists it).
+
+The first time, the question as written; after one unusable answer, a shorter
+one; after two, an explanation with an example and another way (writing to
+the agency, or "cancel"); after more, an open invitation. After a filler
+("one sec"), nothing: the validation action said "Sure, take your time."
+(:mod:`bot.leads.follow_ups` decides which.)
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Mapping
+from typing import ClassVar
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.lead_support import settings
+from bot.leads.fields import UNUSABLE_ANSWERS_SLOT, WAITING_SLOT
+from bot.leads.follow_ups import Step, question_step
+
+
+class AskFollowedUpQuestion(Action, abc.ABC):
+    """Asks for one field in the form that the visitor's earlier answers call for."""
+
+    responses: ClassVar[Mapping[Step, str]]
+
+    @abc.abstractmethod
+    def name(self) -> str:
+        """The ask action's name in domain.yml."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Utters the question's step; a pause is asked nothing, once."""
+        waiting = bool(tracker.get_slot(WAITING_SLOT))
+        step = question_step(tracker.get_slot(UNUSABLE_ANSWERS_SLOT), waiting)
+        if step is not None:
+            dispatcher.utter_message(
+                response=self.responses[step], agency_email=settings().agency_email
+            )
+        return [SlotSet(WAITING_SLOT, None)] if waiting else []
+
+
+class ActionAskLeadFormName(AskFollowedUpQuestion):
+    """Asks who our sales team should contact."""
+
+    responses: ClassVar[Mapping[Step, str]] = {
+        "first": "utter_ask_lead_form_name",
+        "again": "utter_ask_lead_form_name_again",
+        "explained": "utter_ask_lead_form_name_explained",
+        "open": "utter_ask_lead_form_name_open",
+    }
+
+    def name(self) -> str:
+        """Rasa's name for the form's question about ``name``."""
+        return "action_ask_lead_form_name"
+
+
+class ActionAskLeadFormCompany(AskFollowedUpQuestion):
+    """Asks which company the visitor is with."""
+
+    responses: ClassVar[Mapping[Step, str]] = {
+        "first": "utter_ask_lead_form_company",
+        "again": "utter_ask_lead_form_company_again",
+        "explained": "utter_ask_lead_form_company_explained",
+        "open": "utter_ask_lead_form_company_open",
+    }
+
+    def name(self) -> str:
+        """Rasa's name for the form's question about ``company``."""
+        return "action_ask_lead_form_company"

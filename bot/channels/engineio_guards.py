@@ -19,6 +19,7 @@ A socket.io packet python-socketio cannot read is answered with a bot message.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -26,8 +27,10 @@ from typing import Any
 from engineio import packet as engineio_packet
 from engineio import payload as engineio_payload
 from sanic import response
+from sanic.exceptions import WebsocketClosed
 from sanic.request import Request
 from socketio import packet
+from websockets.exceptions import ConnectionClosed
 
 logger = logging.getLogger(__name__)
 # What engine.io takes from a client over long-polling: any other packet type it
@@ -46,6 +49,21 @@ RESERVED_EVENTS = frozenset(
 # What engine.io's decoding raises for input it cannot read (binascii.Error and
 # UnicodeDecodeError are ValueErrors; KeyError for a JSONP form without its field).
 DECODING_ERRORS = (ValueError, KeyError, IndexError, RecursionError)
+
+
+def guard(
+    sio: Any, namespace: str, origins: tuple[str, ...], answer: Callable[[str], Awaitable[None]]
+) -> None:
+    """Puts this module's checks in front of socket.io server ``sio``, whose
+    blueprint is not registered yet (it routes requests to ``sio.eio.handle_request``
+    as it is then): the Origin first, then the payload; ``answer`` is called
+    with the socket.io id of a connection in ``namespace`` that sent a packet
+    python-socketio cannot read."""
+    close_on_unreadable_payloads(sio.eio)
+    refuse_foreign_origins(sio.eio, origins)
+    send_nothing_after_websockets(sio.eio)
+    end_polls_on_close(sio.eio)
+    answer_unreadable_packets(sio, namespace, answer)
 
 
 def refuse_foreign_origins(engine: Any, origins: tuple[str, ...]) -> None:
@@ -120,14 +138,48 @@ def close_on_unreadable_payloads(engine: Any) -> None:
 
 def _reading_frames(websocket: type) -> type:
     class ReadableFramesWebSocket(websocket):
+        async def __call__(self, environ: dict[str, Any]) -> Any:
+            try:
+                return await super().__call__(environ)
+            finally:  # engine.io leaves a websocket whose upgrade failed open
+                if self._sock is not None:
+                    await self.close()
+
         async def wait(self) -> Any:
-            data = await super().wait()
+            # None is engine.io's "the client closed the socket". Sanic says so with
+            # CancelledError (closed while waiting) or its own errors, which engine.io
+            # does not catch while upgrading a long-polling connection: a client that
+            # left after the upgrade's probe logged a traceback.
+            try:
+                data = await super().wait()
+            except (asyncio.CancelledError, ConnectionClosed, WebsocketClosed):
+                return None
             if readable_frame(data):
                 return data
             logger.info("Closed a socket.io websocket that sent a frame engine.io cannot read")
-            return None  # to engine.io's websocket handler, the client closed the socket
+            return None
 
     return ReadableFramesWebSocket
+
+
+def send_nothing_after_websockets(engine: Any) -> None:
+    """Has the engine.io server's route send no HTTP response on a connection its
+    websocket handshake took over. engine.io's Sanic driver returns one when the
+    websocket ends, which Sanic wrote onto the websocket's connection (a client
+    that had left first: ``RuntimeError: Cannot call write() after write_eof()``,
+    with its traceback). Install it last: Sanic reads the mark off the handler
+    it routes requests to."""
+    handle_request = engine.handle_request
+
+    async def handle_http_requests(request: Request, *args: Any, **kwargs: Any) -> Any:
+        answer = await handle_request(request, *args, **kwargs)
+        if getattr(request.transport.get_protocol(), "websocket", None) is not None:
+            return None
+        return answer
+
+    # Sanic sends nothing for a None its websocket handlers return, marked so.
+    handle_http_requests.is_websocket = True  # type: ignore[attr-defined]
+    engine.handle_request = handle_http_requests
 
 
 def end_polls_on_close(engine: Any) -> None:

@@ -44,12 +44,7 @@ from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
 from bot.channels.admission import Busy, shared_admission
-from bot.channels.engineio_guards import (
-    answer_unreadable_packets,
-    close_on_unreadable_payloads,
-    end_polls_on_close,
-    refuse_foreign_origins,
-)
+from bot.channels.engineio_guards import guard
 from bot.channels.inbound import (
     InboundError,
     apology,
@@ -108,10 +103,7 @@ class GuardedSocketIOInput(SocketIOInput):
         """Rasa's blueprint, its message and session handlers wrapped in the checks."""
         blueprint = super().blueprint(self._answering_failures(on_new_message))
         assert self.sio is not None  # set by SocketIOInput.blueprint
-        close_on_unreadable_payloads(self.sio.eio)
-        refuse_foreign_origins(self.sio.eio, self.site_origins)
-        end_polls_on_close(self.sio.eio)
-        answer_unreadable_packets(self.sio, self.namespace or "/", self._tell_unreadable)
+        guard(self.sio, self.namespace or "/", self.site_origins, self._tell_unreadable)
         handlers = self.sio.handlers[self.namespace or "/"]
         rasas_message_handler = handlers[self.user_message_evt]
 

@@ -77,8 +77,8 @@ class PollingConnection:
         self.http = requests.Session()
         handshake = self.http.get(f"{url}/socket.io/?EIO=4&transport=polling", timeout=10)
         handshake.raise_for_status()
-        sid = json.loads(handshake.text[1:])["sid"]
-        self.url = f"{url}/socket.io/?EIO=4&transport=polling&sid={sid}"
+        self.sid = json.loads(handshake.text[1:])["sid"]
+        self.url = f"{url}/socket.io/?EIO=4&transport=polling&sid={self.sid}"
 
     def post(self, body: bytes) -> requests.Response:
         """Posts ``body``, a payload of packets (or not)."""

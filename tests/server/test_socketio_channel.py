@@ -318,6 +318,37 @@ def test_a_websocket_message_socketio_cannot_read_is_answered(
     assert "Traceback" not in log.read()
 
 
+async def upgrade_and_leave(url: str, sid: str, probe: str) -> None:
+    """Starts upgrading long-polling connection ``sid`` to a websocket with
+    ``probe``, then closes the websocket without finishing."""
+    address = url.replace("http://", "ws://") + f"/socket.io/?EIO=4&transport=websocket&sid={sid}"
+    async with websockets.connect(address, origin=SITE) as socket:
+        await socket.send(probe)
+        if probe == "2probe":
+            assert await asyncio.wait_for(socket.recv(), 10) == "3probe"
+
+
+@pytest.mark.parametrize("probe", ["2probe", "x"])
+def test_a_connection_goes_on_polling_after_an_upgrade_left_halfway(
+    rasa_url: str, rasa_folder: Path, probe: str
+):
+    log = LogTail(rasa_folder / "rasa.log")
+    connection = PollingConnection(rasa_url)
+    connection.join()
+
+    run(upgrade_and_leave(rasa_url, connection.sid, probe))
+
+    assert connection.post(b'42["user_uttered"]').text == "OK"
+    answers = ""
+    for _ in range(3):  # the upgrade ended the poll with a NOOP first
+        answers += connection.poll().text
+        if UNREADABLE in answers:
+            break
+    connection.close()
+    assert UNREADABLE in answers
+    assert "Traceback" not in log.read()
+
+
 # Rasa's processor logs an action that failed with its traceback (a typed "/faq", which
 # has no response selector, is one; the channel answers it: the test above).
 ACTION_FAILURE = "Encountered an exception while running action"

@@ -44,6 +44,9 @@ The server (``run``, ``shell``):
   ``skops.io``, which on import looks up the module of every NumPy and SciPy
   ufunc by scanning all of ``sys.modules``: 8 s once Rasa and TensorFlow have
   loaded 5,600 modules, 2 s before them. It is imported first.
+- A typed ``/faq`` (no topic chosen) made Rasa's response action raise a
+  ``KeyError`` with a traceback; it says nothing instead
+  (:func:`answer_no_selection_quietly`).
 - A conversation the tracker store cannot read or save fails its turn instead
   of going on empty or in memory (:mod:`bot.tracker_store_health`).
 - Request bodies are capped at ``MAX_REQUEST_BYTES`` (Sanic's default is
@@ -120,6 +123,31 @@ def freeze_heap_after_loading() -> None:
 
     load_then_freeze.freezes = True  # type: ignore[attr-defined]
     rasa.core.run.load_agent_on_start = load_then_freeze
+
+
+def answer_no_selection_quietly() -> None:
+    """Makes Rasa's response action of a retrieval intent (``utter_faq``) say nothing,
+    as Rasa means it to, when the message carries no response selection: a typed
+    ``/faq`` (Rasa's command syntax skips the NLU), which raised ``KeyError`` and
+    logged a traceback. The chat channel then tells the visitor the command was not
+    understood."""
+    from rasa.core.actions.action import ActionRetrieveResponse
+    from rasa.nlu.constants import RESPONSE_SELECTOR_PROPERTY_NAME
+
+    run = ActionRetrieveResponse.run
+    if getattr(run, "answers_no_selection", False):
+        return
+
+    async def run_with_a_selection(
+        self: Any, output_channel: Any, nlg: Any, tracker: Any, domain: Any
+    ) -> Any:
+        latest = tracker.latest_message
+        if latest is not None and RESPONSE_SELECTOR_PROPERTY_NAME not in latest.parse_data:
+            return []
+        return await run(self, output_channel, nlg, tracker, domain)
+
+    run_with_a_selection.answers_no_selection = True  # type: ignore[attr-defined]
+    ActionRetrieveResponse.run = run_with_a_selection
 
 
 def share_the_port() -> None:
@@ -258,6 +286,7 @@ def serve_with_fixes() -> None:
     use_compiled_action_schema()
     keep_action_connections_alive()
     remember_event_types()
+    answer_no_selection_quietly()
     freeze_heap_after_loading()
     if os.environ.get(SHARED_PORT_VARIABLE) == "true":
         share_the_port()

@@ -10,6 +10,7 @@ import pytest
 import rasa.core.run
 
 from bot.rasa_server import (
+    answer_no_selection_quietly,
     freeze_heap_after_loading,
     ignore_faq_examples_without_response,
     remember_event_types,
@@ -123,3 +124,24 @@ def test_speeding_up_turns_installs_every_fix_of_a_turn(monkeypatch):
     speed_up_turns()
     for owner, name, fix in patched:
         assert getattr(owner, name) is fix, name
+
+
+def test_a_retrieval_intent_without_a_selection_is_answered_with_nothing(monkeypatch):
+    from rasa.core.actions.action import ActionRetrieveResponse
+    from rasa.core.channels.channel import CollectingOutputChannel
+    from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    monkeypatch.setattr(ActionRetrieveResponse, "run", ActionRetrieveResponse.run)
+    typed = UserUttered("/faq", intent={"name": "faq", "confidence": 1.0})
+    tracker = DialogueStateTracker.from_events("visitor", [typed])
+    action = ActionRetrieveResponse("utter_faq")
+    arguments = (CollectingOutputChannel(), TemplatedNaturalLanguageGenerator({}), tracker)
+
+    with pytest.raises(KeyError):  # Rasa 3.6 as it is
+        asyncio.run(action.run(*arguments, Domain.empty()))
+    answer_no_selection_quietly()
+    answer_no_selection_quietly()  # installed once
+    assert asyncio.run(action.run(*arguments, Domain.empty())) == []

@@ -32,12 +32,21 @@ A request whose head Sanic itself refuses (an unparsable request line, a head
 over the size limit, a URL it cannot parse) is answered the same way, instead
 of running the app's middleware and error handler on a made-up request.
 
-Two more failures of this layer are mended here. A bad chunk in a body the app
+More failures of this layer are mended here. A bad chunk in a body the app
 never read (its answer, a 404 or 405, sent before) escaped Sanic's draining of
-that body with a traceback: the connection is closed instead. And an
-``Accept`` header Sanic cannot parse (``a/b;q=x``) made the rendering of any
-error fail, answering "500 An error occurred while handling an error": it is
-read as if absent.
+that body with a traceback: the connection is closed instead. An ``Accept``
+header Sanic cannot parse (``a/b;q=x``) made the rendering of any error fail,
+answering "500 An error occurred while handling an error": it is read as if
+absent. A head or body sent a byte at a time is answered 408 once its deadline
+(:mod:`bot.http_deadlines`) has passed, where each byte restarted Sanic's
+timeout. A client that leaves mid-request is noted at INFO; Sanic ran the app's
+error handler on it ("ServiceUnavailable: Cancelled"), which the web app logs as
+an unexpected error with its traceback. A body the route ignores (a GET's, even
+``Content-Length: 0``) is read once a 2xx answer is sent, where Sanic first
+logged "body not consumed" as an error. And a HEAD request on a path
+the app routes for GET but not for HEAD (Rasa's ``/``, the action server's
+``/health``) is answered as the GET would be, without the body (RFC 9110
+9.3.2), where Sanic 21.12 answered 405.
 
 The replacement, as data for the package of run-time patches: :data:`TARGET`
 is replaced by a subclass of Sanic's ``Http`` relying on :data:`CONTRACT`;
@@ -48,17 +57,28 @@ server, ``tests/bot/test_http_framing.py`` that of the pure check below.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
 from http import HTTPStatus
+from time import monotonic
+from typing import Any
 
 import sanic
-from sanic.exceptions import InvalidUsage, SanicException
+from sanic.exceptions import (
+    InvalidUsage,
+    PayloadTooLarge,
+    RequestTimeout,
+    SanicException,
+    ServiceUnavailable,
+)
 from sanic.headers import AcceptContainer
 from sanic.http import HTTP_CONTINUE, Http, Stage
 from sanic.request import Request
 from sanic.server.protocols import http_protocol
+
+from bot.http_deadlines import ReceiveDeadline, body_deadline, head_deadline
 
 logger = logging.getLogger(__name__)
 
@@ -72,8 +92,17 @@ CONTRACT = (
     "exception it raises reaches Http.error_response with self.request still None. "
     "Http.read finds each chunk's size line in recv_buffer after a CRLF once "
     "request_bytes_left is 0, raises InvalidUsage for a bad one, and Http.http1 drains an "
-    "unread body with it after the answer (stage no longer HANDLER). Request.accept parses "
-    "the Accept header once into Request.parsed_accept."
+    "unread body with it after the answer (stage no longer HANDLER). Every wait for bytes "
+    "goes through Http._receive_more, which is HttpProtocol.receive_more: it resumes reading, "
+    "clears protocol._data_received and waits for it, which data_received sets once it has "
+    "added bytes to recv_buffer. Http.http1 turns a cancelled connection task into "
+    "Http.error_response(ServiceUnavailable) and answers with the app's error handler once "
+    "self.request is set; after the handler it logs 'body not consumed' as an error for a 2xx "
+    "answer while request_body is set, then drains it. Http.http1_response_header sends the "
+    "answer's head (and a whole body with end_stream), then sets stage IDLE. Http.head_only, "
+    "set from the request line's method, drops the body of the answer and keeps its length; "
+    "app.handle_request routes by request.method. "
+    "Request.accept parses the Accept header once into Request.parsed_accept."
 )
 # Up to 10**18 - 1 bytes: int() stays cheap and the app's REQUEST_MAX_SIZE answers 413.
 MAX_LENGTH_DIGITS = 18
@@ -209,22 +238,90 @@ def ignore_unparsable_accept(request: Request) -> None:
         request.parsed_accept = AcceptContainer()
 
 
-class FramingGuardedHttp(Http):
-    """Sanic's ``Http``, checking each request head before Sanic parses it."""
+def answer_head_as_get(request: Request) -> None:
+    """Routes a HEAD request to the GET route of its path if the app has no HEAD route
+    there; the answer then has the GET's headers, and Sanic drops its body.
+    """
+    if request.method != "HEAD":
+        return
+    if not _routed(request, "HEAD") and _routed(request, "GET"):
+        request.method = "GET"
 
-    __slots__ = ()
+
+def _routed(request: Request, method: str) -> bool:
+    try:
+        request.app.router.get(request.path, method, request.headers.getone("host", None))
+    except SanicException:  # NotFound, MethodNotSupported: the app answers them itself
+        return False
+    return True
+
+
+class FramingGuardedHttp(Http):
+    """Sanic's ``Http``, checking each request head before Sanic parses it, and
+    receiving the head and the body within their deadlines."""
+
+    __slots__ = ("_deadline", "_receive_from_client")
+
+    def __init__(self, protocol: Any) -> None:
+        super().__init__(protocol)
+        self._deadline: ReceiveDeadline | None = None
+        self._receive_from_client = self._receive_more
+        self._receive_more = self._receive_in_time
 
     async def http1_request_header(self) -> None:
         """Sanic's, once the head is received and its framing is clear.
 
         Raises:
             FramingError: the head's framing is refused (see the module).
+            RequestTimeout: the head was not whole by its deadline.
         """
+        config = self.protocol.app.config
+        self._deadline = head_deadline(config, monotonic())
         problem = await self._receive_head()
         if problem is not None:
             raise FramingError(problem)
         await super().http1_request_header()
+        self._deadline = body_deadline(config, monotonic())
         ignore_unparsable_accept(self.request)
+        answer_head_as_get(self.request)
+
+    async def _receive_in_time(self) -> None:
+        """Waits for more bytes, until the deadline of the head or the body on its way.
+
+        Raises:
+            RequestTimeout: the deadline passed first; nothing more is read from
+                this connection.
+        """
+        deadline = self._deadline
+        if deadline is None or not (self.stage is Stage.REQUEST or self.request_body):
+            await self._receive_from_client()  # between requests: Sanic's keep-alive timeout
+            return
+        received = await self._receive_within(deadline.remaining(monotonic()))
+        if not received:
+            self.keep_alive = False
+            self.request_body = None
+            raise RequestTimeout(deadline.reason)
+        deadline.note_received(received)
+
+    async def _receive_within(self, seconds: float) -> int:
+        """``protocol.receive_more``, but for at most ``seconds``: how many bytes came.
+
+        Not ``asyncio.wait_for``: on Python 3.10 it swallows the task's
+        cancellation (its client leaving) when bytes came at the same moment,
+        and its task would clear the event only once started, missing bytes
+        that came in between.
+        """
+        protocol = self.protocol
+        event: asyncio.Event = protocol._data_received
+        before = len(self.recv_buffer)
+        timer = protocol.loop.call_later(max(0.0, seconds), event.set)
+        protocol.transport.resume_reading()
+        event.clear()
+        try:
+            await event.wait()
+        finally:
+            timer.cancel()
+        return len(self.recv_buffer) - before
 
     async def _receive_head(self) -> str | None:
         """Waits for the head's CRLFCRLF as Sanic does; says why it is refused, if it is.
@@ -247,24 +344,46 @@ class FramingGuardedHttp(Http):
             await self._receive_more()
 
     async def read(self) -> bytes | None:
-        """Sanic's; but a bad chunk found while Sanic drains a body the app did not
-        read (its answer sent) closes the connection instead of escaping with a
-        traceback.
+        """Sanic's; but a bad chunk or a missed deadline met while Sanic drains a body
+        the app did not read (its answer sent) closes the connection instead of
+        escaping with a traceback.
 
         Raises:
             InvalidUsage: bad chunked encoding while the app reads the body (400).
+            RequestTimeout: the body was not whole by its deadline (408).
         """
         try:
             if self.request_body == "chunked" and self.request_bytes_left == 0:
                 await self._check_chunk_head()
             return await super().read()
-        except InvalidUsage:
+        except (InvalidUsage, RequestTimeout) as problem:
             if self.stage is Stage.HANDLER:
                 raise
-            logger.info("Closed a connection after its answer: its unread body was malformed")
+            logger.info(
+                "Closed a connection after its answer: its unread body failed (%s)", problem
+            )
             self.keep_alive = False
             self.request_body = None
             return None
+
+    async def http1_response_header(self, data: bytes, end_stream: bool) -> None:
+        """Sanic's; then, once a 2xx answer is sent whole, reads what is left of a body
+        the route ignored (a GET's, or a ``Content-Length: 0``), which Sanic reads
+        too but only after logging "body not consumed" as an error.
+        """
+        await super().http1_response_header(data, end_stream)
+        if self.request_body and self.stage is Stage.IDLE and 200 <= self.response.status < 300:
+            await self._discard_body()
+
+    async def _discard_body(self) -> None:
+        """Reads the rest of the request's body and drops it, as Sanic does after an answer."""
+        self.request_max_size = min(self.request_max_size, self.protocol.request_max_size)
+        try:
+            async for _ in self:
+                pass
+        except PayloadTooLarge:
+            self.keep_alive = False
+            self.request_body = None
 
     async def _check_chunk_head(self) -> None:
         """Waits for the next chunk's size line as Sanic does, and refuses one Sanic's
@@ -294,13 +413,25 @@ class FramingGuardedHttp(Http):
             raise InvalidUsage("Bad chunked encoding")
 
     async def error_response(self, exception: Exception) -> None:
-        """Sanic's once a request was parsed; before that, the guard's own answer."""
+        """Sanic's once a request was parsed; before that, the guard's own answer.
+
+        A connection cancelled because its client left (``ServiceUnavailable``)
+        is no error of the server's: nothing is answered, the app's error
+        handler is not run, and the connection ends.
+        """
+        transport = self.protocol.transport
+        client_left = transport is None or transport.is_closing()
         if self.request is not None:
+            if client_left and isinstance(exception, ServiceUnavailable):
+                self.keep_alive = False
+                self.request_body = None  # nothing more comes: Sanic would wait for it
+                method, path = self.request.method, self.request.path
+                logger.info("A client closed the connection mid-request (%s %s)", method, path)
+                return
             await super().error_response(exception)
             return
         self.keep_alive = False
-        transport = self.protocol.transport
-        if transport is None or transport.is_closing():  # the client left: no one to answer
+        if client_left:  # no one to answer
             return
         status, message = refusal(exception)
         logger.info("Refused a request head (%s): %s", status, message)

@@ -7,6 +7,7 @@ import json
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from sanic import Sanic, response
 from sanic.compat import Header
 from sanic.exceptions import InvalidUsage, PayloadTooLarge, RequestTimeout
 from sanic.http import Http
@@ -20,6 +21,7 @@ from bot.http_framing import (
     FramingError,
     FramingGuardedHttp,
     UnsupportedSanicError,
+    answer_head_as_get,
     check_sanic_version,
     error_response_bytes,
     framing_problem,
@@ -260,3 +262,40 @@ def test_an_accept_header_sanic_can_parse_is_kept():
     ignore_unparsable_accept(request)
 
     assert [str(media) for media in request.accept] == ["application/json", "text/html;q=0.5"]
+
+
+@pytest.fixture(scope="module")
+def routed_app() -> Sanic:
+    """An app with a GET route, a GET and HEAD route and a POST route, routes finalized."""
+    app = Sanic("head_as_get_routes")
+
+    async def answer(request: Request) -> response.HTTPResponse:
+        return response.text("hello")
+
+    app.add_route(answer, "/get", methods=["GET"], name="get")
+    app.add_route(answer, "/both", methods=["GET", "HEAD"], name="both")
+    app.add_route(answer, "/post", methods=["POST"], name="post")
+    app.router.finalize()
+    return app
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "routed_as"),
+    [
+        ("HEAD", "/get", "GET"),
+        ("HEAD", "/both", "HEAD"),
+        ("HEAD", "/post", "HEAD"),
+        ("HEAD", "/nowhere", "HEAD"),
+        ("GET", "/get", "GET"),
+        ("POST", "/get", "POST"),
+    ],
+    ids=["GET only", "its own HEAD", "POST only", "no route", "a GET", "a POST"],
+)
+def test_a_head_goes_to_the_get_route_only_where_there_is_no_head_route(
+    routed_app: Sanic, method: str, path: str, routed_as: str
+):
+    request = Request(path.encode(), Header({}), "1.1", method, transport=None, app=routed_app)
+
+    answer_head_as_get(request)
+
+    assert request.method == routed_as

@@ -9,7 +9,10 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import select
 import socket
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,15 +34,17 @@ class Answer:
     # Every status seen on the connection, the first response's included.
     statuses: tuple[int, ...] = ()
     closed: bool = False
+    # Every byte received, for what the fields above do not show (a HEAD's answer).
+    received: bytes = b""
 
     def json(self) -> Any:
         """The first response's body as JSON."""
         return json.loads(self.body)
 
 
-def split_response(data: bytes) -> tuple[int, dict[str, str], bytes, bytes] | None:
-    """The first whole response in ``data`` (status, headers, body) and what follows,
-    or None while it is incomplete."""
+def split_head(data: bytes) -> tuple[int, dict[str, str], bytes] | None:
+    """The status and headers of the first response in ``data``, and the bytes after its
+    head (its body, if it has one), or None while its head is incomplete."""
     end = data.find(b"\r\n\r\n")
     match = _STATUS_LINE.match(data)
     if end == -1 or match is None:
@@ -49,16 +54,25 @@ def split_response(data: bytes) -> tuple[int, dict[str, str], bytes, bytes] | No
     for line in filter(None, lines):
         name, _, value = line.partition(":")
         headers[name.strip().lower()] = value.strip()
-    rest = data[end + 4 :]
+    return int(match.group(1)), headers, data[end + 4 :]
+
+
+def split_response(data: bytes) -> tuple[int, dict[str, str], bytes, bytes] | None:
+    """The first whole response in ``data`` (status, headers, body) and what follows,
+    or None while it is incomplete."""
+    head = split_head(data)
+    if head is None:
+        return None
+    status, headers, rest = head
     if headers.get("transfer-encoding") == "chunked":
         last = rest.find(b"0\r\n\r\n")
         if last == -1:
             return None
-        return int(match.group(1)), headers, rest[:last], rest[last + 5 :]
+        return status, headers, rest[:last], rest[last + 5 :]
     length = int(headers.get("content-length", "0"))
     if len(rest) < length:
         return None
-    return int(match.group(1)), headers, rest[:length], rest[length:]
+    return status, headers, rest[:length], rest[length:]
 
 
 def statuses_in(data: bytes) -> tuple[int, ...]:
@@ -86,9 +100,38 @@ def exchange(
         HangError: neither an answer nor a close within ``timeout`` seconds once
             its side is ended.
     """
+    return exchange_in_pieces(port, [data], finish=finish, patience=patience, timeout=timeout)
+
+
+def exchange_until_closed(port: int, data: bytes) -> Answer:
+    """Sends ``data`` on a new connection and reads until the server closes it, its own
+    side left open (for pipelined requests, the last asking ``Connection: close``).
+
+    Raises:
+        HangError: no close within :data:`ANSWER_TIMEOUT_SECONDS`.
+    """
+    with _connect(port) as connection:
+        connection.sendall(data)
+        received, closed = _read_until(connection, lambda seen: False)
+    return _answer(received, closed)
+
+
+def exchange_in_pieces(
+    port: int,
+    pieces: Sequence[bytes],
+    *,
+    pause: float = 0.0,
+    finish: bool = False,
+    patience: float | None = None,
+    timeout: float = ANSWER_TIMEOUT_SECONDS,
+) -> Answer:
+    """:func:`exchange`, sending ``pieces`` one by one, ``pause`` seconds apart."""
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as connection:
         with contextlib.suppress(OSError):  # the server closed already (it may have answered)
-            connection.sendall(data)
+            for number, piece in enumerate(pieces):
+                if number:
+                    time.sleep(pause)
+                connection.sendall(piece)
             if finish:
                 connection.shutdown(socket.SHUT_WR)
         received, closed = b"", False
@@ -101,6 +144,56 @@ def exchange(
             more, closed = _read_until(connection, lambda seen: False)
             received += more
     return _answer(received, closed)
+
+
+def drip(port: int, start: bytes, *, interval: float, guard: float) -> Answer:
+    """Sends ``start`` on a new connection, then one more byte (``a``) every ``interval``
+    seconds, never ending the request, until the server answers or closes.
+
+    Once an answer starts, it reads until the server closes the connection, with
+    its side left open: a server that answers but keeps the connection is a hang.
+
+    Raises:
+        HangError: neither an answer nor a close within ``guard`` seconds, or an
+            answer but no close within :data:`ANSWER_TIMEOUT_SECONDS`.
+    """
+    give_up = time.monotonic() + guard
+    with socket.create_connection(
+        ("127.0.0.1", port), timeout=ANSWER_TIMEOUT_SECONDS
+    ) as connection:
+        connection.sendall(start)
+        sent = len(start)
+        while not select.select([connection], [], [], interval)[0]:
+            if time.monotonic() > give_up:
+                raise HangError(f"no answer and no close in {guard} s, {sent} bytes sent")
+            try:
+                connection.sendall(b"a")
+            except OSError:  # closed by the server
+                break
+            sent += 1
+        received, closed = _read_until(connection, lambda seen: False)
+    return _answer(received, closed)
+
+
+def leave_mid_body(port: int, request: bytes, body_start: bytes) -> bytes:
+    """Sends ``request`` (a head asking for ``Expect: 100-continue``), waits for the
+    server's ``100 Continue`` (it is reading the body), sends ``body_start`` and closes
+    the connection. Returns what the server sent.
+
+    Raises:
+        HangError: no ``100 Continue`` within :data:`ANSWER_TIMEOUT_SECONDS`.
+    """
+    with socket.create_connection(
+        ("127.0.0.1", port), timeout=ANSWER_TIMEOUT_SECONDS
+    ) as connection:
+        connection.sendall(request)
+        received, _ = _read_until(connection, lambda seen: b"\r\n\r\n" in seen)
+        connection.sendall(body_start)
+    return received
+
+
+def _connect(port: int) -> socket.socket:
+    return socket.create_connection(("127.0.0.1", port), timeout=ANSWER_TIMEOUT_SECONDS)
 
 
 def _has_head(received: bytes) -> bool:
@@ -136,9 +229,10 @@ def _answer(received: bytes, closed: bool) -> Answer:
     first = split_response(received)
     statuses = statuses_in(received)
     if first is None:
-        return Answer(status=statuses[0] if statuses else None, statuses=statuses, closed=closed)
+        status = statuses[0] if statuses else None
+        return Answer(status, statuses=statuses, closed=closed, received=received)
     status, headers, body, _ = first
-    return Answer(status, headers, body, statuses, closed)
+    return Answer(status, headers, body, statuses, closed, received)
 
 
 def request_bytes(

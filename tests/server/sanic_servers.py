@@ -46,13 +46,14 @@ class Server:
 
 
 @contextlib.contextmanager
-def served(kind: str, folder: Path) -> Iterator[Server]:
-    """Starts the server of ``kind`` (``rasa``, ``actions`` or ``web``) until the block ends."""
+def served(kind: str, folder: Path, **overrides: str) -> Iterator[Server]:
+    """Starts the server of ``kind`` (``rasa``, ``actions`` or ``web``) until the block ends,
+    with ``overrides`` in its environment."""
     log = folder / f"{kind}.log"
     if kind == "web":
         port = free_port()
         environment = server_environment(
-            f"sqlite:///{folder / 'leads.db'}", port, SALES_API_TOKEN=SALES_TOKEN
+            f"sqlite:///{folder / 'leads.db'}", port, SALES_API_TOKEN=SALES_TOKEN, **overrides
         )
         process = start_server(environment, log)
         try:
@@ -62,7 +63,9 @@ def served(kind: str, folder: Path) -> Iterator[Server]:
             stop(process)
         return
     # Every row comes from this machine: no per-address limit, or later rows get 429s.
-    environment = local_environment(folder, ACTION_SERVER_TOKEN=ACTION_TOKEN, RATE_LIMIT_PER_IP="0")
+    environment = local_environment(
+        folder, ACTION_SERVER_TOKEN=ACTION_TOKEN, RATE_LIMIT_PER_IP="0", **overrides
+    )
     if kind == "actions":
         process = start_actions(environment, log)
         port, health_path = int(environment["ACTIONS_PORT"]), "/health"
@@ -75,12 +78,14 @@ def served(kind: str, folder: Path) -> Iterator[Server]:
         stop(process)
 
 
-def module_server(kind: str) -> Any:
-    """A module-scoped fixture: the server of ``kind``, started once for the module."""
+def module_server(kind: str, **overrides: str) -> Any:
+    """A module-scoped fixture: the server of ``kind``, started once for the module, with
+    ``overrides`` in its environment."""
 
     @pytest.fixture(scope="module")
     def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-        with served(kind, tmp_path_factory.mktemp(f"{kind}-server")) as started:
+        folder = tmp_path_factory.mktemp(f"{kind}-server")
+        with served(kind, folder, **overrides) as started:
             yield started
 
     return server

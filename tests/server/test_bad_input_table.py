@@ -111,10 +111,15 @@ WEB_SITE_ROWS = (
     Case("Accept of junk", "web", get("/nope", Accept="*/*;q=x, ;;, text/"), 404, "not found"),
     Case("double slash", "web", get("//"), 200),
     Case("header block over the limit", "web", get("/", Cookie="a" * 20_000), 413, "exceeds"),
+    Case("HEAD on a page", "web", send("HEAD", "/"), 200),
+    Case("HEAD on health", "web", send("HEAD", "/health"), 200),
+    Case("GET with a body", "web", send("GET", "/health", b"{}"), 200),
 )
 
 SALES_API_ROWS = (
     Case("no token", "web", get("/api/leads"), 401, "Bearer"),
+    Case("HEAD without a token", "web", send("HEAD", "/api/leads"), 401),
+    Case("HEAD on the leads", "web", send("HEAD", "/api/leads.csv", **SALES), 200),
     Case("not Bearer", "web", get("/api/leads", Authorization="Basic eDp5"), 401, "Bearer"),
     Case("wrong token", "web", get("/api/leads", Authorization="Bearer nope"), 401, "not valid"),
     Case("token not UTF-8", "web", get("/api/leads", Authorization=NOT_UTF8), 401, "not valid"),
@@ -172,6 +177,8 @@ SALES_API_ROWS = (
 
 ACTION_SERVER_ROWS = (
     Case("no token", "actions", send("POST", "/webhook", b"{}", **JSON), 401, "token"),
+    Case("HEAD on health", "actions", send("HEAD", "/health"), 200),
+    Case("GET with a body", "actions", send("GET", "/health", b"{}"), 200),
     Case("token not UTF-8", "actions", call(b"{}", Authorization=NOT_UTF8), 401, "token"),
     Case("Accept of junk", "actions", get("/nope", Accept="a/b;q=x"), 401, "token"),
     Case(
@@ -231,6 +238,10 @@ ACTION_SERVER_ROWS = (
 
 RASA_FRAMING_ROWS = (
     Case("length -1", "rasa", head(POST, "Content-Length: -1", body=b"{}"), 400, "Content-Length"),
+    Case("HEAD on the root", "rasa", send("HEAD", "/"), 200),
+    Case("HEAD on a POST route", "rasa", send("HEAD", "/webhooks/rest/webhook"), 405),
+    Case("GET with a body", "rasa", send("GET", "/", b"{}"), 200),
+    Case("GET with Content-Length 0", "rasa", send("GET", "/", **{"Content-Length": "0"}), 200),
     Case(
         "length with a plus",
         "rasa",

@@ -33,6 +33,7 @@ from bot.sales.params import (
 )
 from bot.sales.payloads import lead_detail, lead_list
 from bot.sales.responses import json_response
+from bot.web.routes import READ_METHODS
 
 API_PREFIX = "/api"
 
@@ -41,8 +42,8 @@ def leads_blueprint() -> Blueprint:
     """The leads API: list, export, read and update (a new Blueprint per app)."""
     blueprint = Blueprint("leads", url_prefix=API_PREFIX)
     blueprint.middleware(require_token, "request")
-    blueprint.add_route(list_leads, "/leads", methods=["GET"])
-    blueprint.add_route(export_leads, "/leads.csv", methods=["GET"])
+    blueprint.add_route(list_leads, "/leads", methods=READ_METHODS)
+    blueprint.add_route(export_leads, "/leads.csv", methods=READ_METHODS)
     blueprint.add_route(LeadResource.as_view(), "/leads/<lead_id:int>")
     return blueprint
 
@@ -51,7 +52,7 @@ def api_docs_blueprint() -> Blueprint:
     """The OpenAPI description of the API, at ``/api/openapi.json``."""
     blueprint = Blueprint("api_docs", url_prefix=API_PREFIX)
     blueprint.middleware(require_token, "request")
-    blueprint.add_route(openapi_json, "/openapi.json", methods=["GET"])
+    blueprint.add_route(openapi_json, "/openapi.json", methods=READ_METHODS)
     return blueprint
 
 
@@ -88,13 +89,14 @@ async def update_lead(request: Request, lead_id: int) -> HTTPResponse:
 
 
 class LeadResource(HTTPMethodView):
-    """``/api/leads/<id>``: GET and PATCH as one route, so other methods get a 405.
+    """``/api/leads/<id>``: GET (and HEAD) and PATCH as one route, so other methods get a 405.
 
     (sanic-routing 0.7 answers 404 to a wrong method when one dynamic path has
     a route per method.)
     """
 
     get = staticmethod(get_lead)
+    head = staticmethod(get_lead)
     patch = staticmethod(update_lead)
 
 

@@ -357,7 +357,8 @@ _DOCUMENT: dict[str, Any] = {
         "description": (
             "The leads the website chatbot collected, for the sales team. Every route "
             "wants `Authorization: Bearer <SALES_API_TOKEN>`. Every error is JSON "
-            '`{"error": {"code": ..., "message": ...}}`.'
+            '`{"error": {"code": ..., "message": ...}}`. Every GET answers HEAD too, with '
+            "the same status and headers and no body."
         ),
     },
     "security": [{"bearerAuth": []}],

@@ -12,6 +12,7 @@ from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse, file
 
+from bot.web.routes import READ_METHODS
 from bot.web.static_files import add_static_files
 
 STATIC_DIR = Path(__file__).resolve().with_name("static")
@@ -21,7 +22,7 @@ PAGE_FILE = STATIC_DIR / "inbox.html"
 def inbox_blueprint() -> Blueprint:
     """The page and its script and style sheet, served by the app itself (no CDN)."""
     blueprint = Blueprint("inbox")
-    blueprint.add_route(inbox_page, "/sales", methods=["GET"])
+    blueprint.add_route(inbox_page, "/sales", methods=READ_METHODS)
     add_static_files(blueprint, "/sales/static", STATIC_DIR, name="static")
     return blueprint
 

@@ -21,13 +21,14 @@ from bot.sales.api import API_PREFIX
 from bot.sales.auth import require_token
 from bot.sales.params import parse_stats_period
 from bot.sales.responses import json_response
+from bot.web.routes import READ_METHODS
 
 
 def stats_blueprint() -> Blueprint:
     """The counts of ``GET /api/stats`` (a new Blueprint per app)."""
     blueprint = Blueprint("stats", url_prefix=API_PREFIX)
     blueprint.middleware(require_token, "request")
-    blueprint.add_route(conversation_stats, "/stats", methods=["GET"])
+    blueprint.add_route(conversation_stats, "/stats", methods=READ_METHODS)
     return blueprint
 
 

@@ -1,4 +1,4 @@
-"""``GET /health`` (Blueprint ``health``): the app is up and its database answers."""
+"""``GET /health`` (and HEAD; Blueprint ``health``): the app is up and its database answers."""
 
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ from sanic.response import HTTPResponse
 
 from bot.leads.store import LeadRepository
 from bot.sales.responses import json_response
+from bot.web.routes import READ_METHODS
 
 
 def health_blueprint() -> Blueprint:
     """The health check, without authentication (for load balancers and tests)."""
     blueprint = Blueprint("health")
-    blueprint.add_route(health, "/health", methods=["GET"])
+    blueprint.add_route(health, "/health", methods=READ_METHODS)
     return blueprint
 
 

@@ -17,6 +17,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse, file, raw
 
 from bot.settings import Settings
+from bot.web.routes import READ_METHODS
 from bot.web.static_files import add_static_files
 
 HERE = Path(__file__).resolve().parent
@@ -33,11 +34,11 @@ def site_blueprint() -> Blueprint:
         blueprint.add_route(
             page_handler(name),
             path,
-            methods=["GET"],
+            methods=READ_METHODS,
             name=name.split(".")[0],
             strict_slashes=path != "/",
         )
-    blueprint.add_route(chat_config, "/site/chat-config.js", methods=["GET"])
+    blueprint.add_route(chat_config, "/site/chat-config.js", methods=READ_METHODS)
     add_static_files(blueprint, "/site", SITE_DIR, name="site_files")
     add_static_files(blueprint, "/widget", WIDGET_DIR, name="widget_files")
     return blueprint

@@ -23,6 +23,8 @@ from sanic.exceptions import NotFound
 from sanic.request import Request
 from sanic.response import HTTPResponse, file
 
+from bot.web.routes import READ_METHODS
+
 Handler = Callable[[Request, str], Coroutine[Any, Any, HTTPResponse]]
 
 
@@ -30,7 +32,7 @@ def add_static_files(blueprint: Blueprint, uri: str, folder: Path, name: str) ->
     """Serves each file directly in ``folder`` at ``uri/<file name>`` (GET and HEAD)."""
     files = {path.name: path for path in sorted(folder.iterdir()) if path.is_file()}
     blueprint.add_route(
-        static_file_handler(files), f"{uri}/<file_name>", methods=["GET", "HEAD"], name=name
+        static_file_handler(files), f"{uri}/<file_name>", methods=READ_METHODS, name=name
     )
 
 

@@ -18,6 +18,10 @@ API_OPERATIONS = {
     ("GET", "/api/openapi.json"): {},
     ("GET", "/api/stats"): {},
 }
+# Every GET answers HEAD too: without its body, so the 401's reason is left unread.
+API_OPERATIONS.update(
+    {("HEAD", path): {} for method, path in list(API_OPERATIONS) if method == "GET"}
+)
 WRONG_AUTHORIZATIONS = {
     "missing": None,
     "wrong token": f"Bearer {API_TOKEN}x",
@@ -55,7 +59,8 @@ def test_api_routes_answer_401_without_the_right_bearer_token(
 
     assert response.status_code == 401
     assert response.headers["www-authenticate"].startswith("Bearer")
-    assert error_of(response)["code"] == "unauthorized"
+    if method != "HEAD":
+        assert error_of(response)["code"] == "unauthorized"
 
 
 def test_a_patch_without_the_token_changes_nothing(

@@ -18,11 +18,19 @@ HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "tra
 
 
 def app_operations(app: Sanic) -> set[tuple[str, str]]:
-    """(method, OpenAPI path) of every route of the app; ``<name:type>`` becomes ``{name}``."""
-    return {
+    """(method, OpenAPI path) of every route of the app; ``<name:type>`` becomes ``{name}``.
+
+    The HEAD of a GET route is left out: the document says once that every GET has one.
+    """
+    operations = {
         (method.lower(), "/" + re.sub(r"<(\w+):\w+>", r"{\1}", route.path))
         for route in app.router.routes
         for method in route.methods
+    }
+    return {
+        (method, path)
+        for method, path in operations
+        if method != "head" or ("get", path) not in operations
     }
 
 

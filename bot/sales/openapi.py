@@ -291,7 +291,11 @@ _PATHS: dict[str, Any] = {
                 "description": (
                     f"A UTF-8 CSV download (with a byte order mark for Excel): a header row "
                     f"({', '.join(COLUMNS)}), then one row per lead, newest first; lists "
-                    "joined with '; '; cells that start like a formula get a leading \"'\"."
+                    "joined with '; '. Every cell is quoted. A \"'\" goes before each =, +, - or @ "
+                    "that could begin a cell: at a cell's start (a tab or carriage return "
+                    "there too) or after a comma, semicolon, tab or line break in it, spaces "
+                    "and double quotes aside; so a spreadsheet splitting at commas, semicolons "
+                    "or tabs shows it as text."
                 ),
                 "headers": {"Content-Disposition": {"schema": {"type": "string"}}},
                 "content": {"text/csv; charset=utf-8": {"schema": {"type": "string"}}},

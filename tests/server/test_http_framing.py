@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from bot.http_deadlines import BODY_SECONDS_SETTING, HEAD_SECONDS_SETTING
+from bot.http_framing.deadlines import BODY_SECONDS_SETTING, HEAD_SECONDS_SETTING
 from tests.server.raw_http import (
     drip,
     exchange,

@@ -1,4 +1,4 @@
-"""bot.http_deadlines: how long a request's head and body may take, in all."""
+"""bot.http_framing.deadlines: how long a request's head and body may take, in all."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from bot.http_deadlines import (
+from bot.http_framing.deadlines import (
     BODY_MIN_BYTES_PER_SECOND,
     BODY_SECONDS_SETTING,
     DEFAULT_BODY_SECONDS,
@@ -62,7 +62,7 @@ def test_a_setting_that_is_no_positive_number_gives_the_default_with_one_warning
     value, caplog: pytest.LogCaptureFixture
 ):
     name = f"DEADLINE_{value!r}"
-    with caplog.at_level(logging.WARNING, logger="bot.http_deadlines"):
+    with caplog.at_level(logging.WARNING, logger="bot.http_framing.deadlines"):
         assert configured_seconds({name: value}, name, 30.0) == 30.0
         assert configured_seconds({name: value}, name, 30.0) == 30.0
 

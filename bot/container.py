@@ -44,7 +44,10 @@ def _serve(args: argparse.Namespace) -> int:
     except ValueError as error:
         raise SystemExit(f"error: {error}") from None
     # The service keeps this process's pid: exec replaces the program, not the process.
-    args.health_file.write_text(f"{service.health_url or ''}\n{os.getpid()}\n", encoding="utf-8")
+    # Written aside and renamed: a health check reading it meanwhile never sees it half-done.
+    written = args.health_file.with_name(f".{args.health_file.name}.new")
+    written.write_text(f"{service.health_url or ''}\n{os.getpid()}\n", encoding="utf-8")
+    os.replace(written, args.health_file)
     _failures_file(args.health_file).unlink(missing_ok=True)
     sys.stdout.flush()
     os.execvpe(service.command[0], list(service.command), {**os.environ, **service.environment})

@@ -44,14 +44,25 @@ DEFAULT_POLICY = RestartPolicy()
 __all__ = ["EXIT_INTERRUPTED", "Service", "StartupError", "Supervisor", "log_tail"]
 
 
-def end_with_the_supervisor() -> None:
-    """In a service's process before it runs: SIGTERM when the supervisor dies, even by
-    SIGKILL (Linux's parent-death signal), instead of serving on unsupervised and
-    keeping the ports a new ``bot run`` needs. Elsewhere: nothing."""
+def ending_with_the_supervisor() -> Callable[[], None] | None:
+    """What a service's process runs before its program (Linux only; elsewhere None): it
+    asks for SIGTERM when the supervisor dies, even by SIGKILL (the parent-death
+    signal), instead of serving on unsupervised and keeping the ports a new ``bot run``
+    needs; and it ends at once if the supervisor died before that.
+
+    ``prctl`` is looked up here, in the supervisor: the forked child only calls it.
+    """
     if not sys.platform.startswith("linux"):
-        return
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        return None
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+    supervisor = os.getpid()
+
+    def end_with_the_supervisor() -> None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != supervisor:
+            os._exit(1)
+
+    return end_with_the_supervisor
 
 
 def _print_now(message: str) -> None:
@@ -105,6 +116,7 @@ class Supervisor:
         self._sleep = sleep
         self._clock = clock
         self._running: list[RunningService] = []
+        self._end_with_the_supervisor = ending_with_the_supervisor()
 
     async def run(self, on_ready: Callable[[float], None] | None = None) -> int:
         """Starts the stack and keeps it up until SIGINT or SIGTERM; returns the exit code.
@@ -197,7 +209,7 @@ class Supervisor:
                 stderr=asyncio.subprocess.STDOUT,
                 env={**os.environ, **service.environment},
                 start_new_session=True,  # Ctrl-C reaches the supervisor only
-                preexec_fn=end_with_the_supervisor,
+                preexec_fn=self._end_with_the_supervisor,
             )
         started = "Started" if restarted_because is None else "Restarted"
         self._say(f"{started} {service.name} (pid {process.pid}, log {log})")
@@ -233,8 +245,7 @@ class Supervisor:
             if running.service.health_url is not None:
                 groups.setdefault(running.service.health_url, []).append(running)
         probers = [
-            asyncio.ensure_future(watch(url, group, self.policy, self._clock))
-            for url, group in groups.items()
+            asyncio.ensure_future(self._watch_health(url, group)) for url, group in groups.items()
         ]
         try:
             await asyncio.gather(*keepers)
@@ -242,6 +253,16 @@ class Supervisor:
             for task in [*keepers, *probers]:
                 task.cancel()
             await asyncio.gather(*keepers, *probers, return_exceptions=True)
+
+    async def _watch_health(self, url: str, group: list[RunningService]) -> None:
+        """Probes ``url`` for ``group`` for good: a prober that fails is said and started
+        again, since without it a hung service would never be restarted."""
+        while True:
+            try:
+                await watch(url, group, self.policy, self._clock)
+            except Exception as error:  # the prober's outermost edge: say it, go on
+                self._say(f"Probing {url} failed ({error!r}); probing again in a moment")
+                await asyncio.sleep(self.policy.probe_interval_seconds)
 
     async def _keep(self, running: RunningService, stop: asyncio.Event) -> None:
         """Restarts the service each time it goes down, until ``stop`` is set."""

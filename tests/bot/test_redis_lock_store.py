@@ -201,8 +201,8 @@ async def test_a_holder_that_outlives_its_lease_keeps_the_lock_and_its_waiter_wa
 
 async def test_a_dead_holders_ticket_blocks_only_until_its_lease_ends(key_prefix):
     dead = make_store(key_prefix)
+    started = time.monotonic()  # before the ticket: its lease counts from its issue
     dead.issue_ticket(CONVERSATION, 0.5)  # a replica killed holding it: never renewed or released
-    started = time.monotonic()
 
     async def take_the_lock() -> float:
         async with make_store(key_prefix).lock(CONVERSATION, LIFETIME, wait_time_in_seconds=0.05):

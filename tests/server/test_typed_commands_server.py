@@ -44,5 +44,5 @@ def test_typed_commands_are_answered_without_a_failed_turn(tmp_path: Path):
     assert all(texts), texts  # every command got an answer
     assert not any("something went wrong" in text for text in texts)
     assert health["failed_messages"] == 0
-    assert texts[-4:-2] == [UNKNOWN_COMMAND] * 2  # /faq/no_such_topic: "I lost the thread"
+    assert texts[-4:-2] == [UNKNOWN_COMMAND] * 2  # /faq/no_such_topic is read as text
     assert texts[-1].startswith("Let's start over.")

@@ -130,14 +130,15 @@ def test_fallback_reaches_the_action_server_over_http(served_bot):
 
 
 def test_rasa_allows_cross_origin_requests_only_from_the_site_origins(served_bot):
-    url, _, _ = served_bot
+    url, _, web_port = served_bot
+    site = f"http://localhost:{web_port}"  # SITE_ORIGINS unset: the demo site of this run
     preflight = {
         "Access-Control-Request-Method": "POST",
         "Access-Control-Request-Headers": "content-type",
     }
     allowed = requests.options(
         f"{url}/webhooks/rest/webhook",
-        headers={"Origin": "http://localhost:8000", **preflight},
+        headers={"Origin": site, **preflight},
         timeout=10,
     )
     other = requests.options(
@@ -145,7 +146,7 @@ def test_rasa_allows_cross_origin_requests_only_from_the_site_origins(served_bot
         headers={"Origin": "https://evil.example", **preflight},
         timeout=10,
     )
-    assert allowed.headers.get("Access-Control-Allow-Origin") == "http://localhost:8000"
+    assert allowed.headers.get("Access-Control-Allow-Origin") == site
     assert "Access-Control-Allow-Origin" not in other.headers
 
 

@@ -23,9 +23,11 @@ from rasa_sdk.types import DomainDict
 
 from actions.lead_support import (
     acknowledge_changes,
-    acknowledge_phone_instead_of_name,
+    acknowledge_details_instead_of_name,
     follow_up_events,
+    previous_message,
     runs_right_after_message,
+    say_taken,
     settings,
 )
 from bot.leads import checks
@@ -42,7 +44,7 @@ from bot.leads.fields import (
     UNUSABLE_ANSWERS_SLOT,
     WAITING_SLOT,
 )
-from bot.leads.follow_ups import explains_instead_of_reason
+from bot.leads.follow_ups import explains_instead_of_reason, repeats
 from bot.leads.parsing.cues import is_skip
 from bot.leads.parsing.result import Invalid
 
@@ -71,14 +73,33 @@ def _checked(
     return {slot: result}
 
 
+def _insists(slot: str, value: Any, tracker: Tracker) -> bool:
+    """True when the visitor gives again, word for word, the answer to this
+    question that was just refused: they mean it ("Skip" is their company)."""
+    asked_now = tracker.get_slot(REQUESTED_SLOT) == slot
+    message = str((tracker.latest_message or {}).get("text") or "")
+    return (
+        asked_now
+        and bool(tracker.get_slot(UNUSABLE_ANSWERS_SLOT))
+        and repeats(message, str(value))
+        and repeats(previous_message(tracker), message)
+    )
+
+
 def _checked_name(
-    slot: str, result: Any, dispatcher: CollectingDispatcher, tracker: Tracker
+    slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
 ) -> dict[str, Any]:
     """Checks a name or company: a filler is answered and the question waits; a
     refusal hears why the field is needed and how else to reach the agency;
-    from the second unusable answer on, the question itself explains."""
+    from the second unusable answer on, the question itself explains. A
+    refused answer given again right away is taken, and said back."""
+    check = checks.check_name if slot == "name" else checks.check_company
+    result = check(value)
     if not isinstance(result, Invalid):
         return {slot: result}
+    if _insists(slot, value, tracker) and isinstance(taken := check(value, insisted=True), str):
+        say_taken(dispatcher, slot, taken)
+        return {slot: taken}
     kept = previous_value(tracker, slot)
     asked_now = tracker.get_slot(REQUESTED_SLOT) == slot
     if result.code == "paused":
@@ -130,7 +151,7 @@ class ValidateLeadForm(FormValidationAction):
         )
         events = await super().run(dispatcher, tracker, domain)
         acknowledge_changes(before, events, dispatcher)
-        acknowledge_phone_instead_of_name(before, events, dispatcher)
+        acknowledge_details_instead_of_name(before, events, dispatcher)
         return events + follow_up_events(before, events, answered=answered)
 
     async def required_slots(
@@ -225,13 +246,13 @@ class ValidateLeadForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """The visitor's name, verbatim."""
-        return _checked_name("name", checks.check_name(value), dispatcher, tracker)
+        return _checked_name("name", value, dispatcher, tracker)
 
     def validate_company(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """The visitor's company, verbatim."""
-        return _checked_name("company", checks.check_company(value), dispatcher, tracker)
+        return _checked_name("company", value, dispatcher, tracker)
 
     def validate_email(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

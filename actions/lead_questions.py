@@ -3,9 +3,11 @@ answers the form could not use (Rasa runs ``action_ask_<form>_<slot>`` in
 place of ``utter_ask_<form>_<slot>`` when the domain lists it).
 
 The first time, the question as written; after one unusable answer, a shorter
-one; after two, an explanation with an example and another way (writing to
-the agency, or "cancel"); after more, an open invitation. After a filler
-("one sec"), nothing: the validation action said "Sure, take your time."
+one; after two, an explanation with an example and other ways (writing to
+the agency, or "cancel"); after three, an open invitation; after more, no
+question but the agency's email and a person, in two wordings that take
+turns. After a filler ("one sec"), nothing: the validation action said "Sure,
+take your time." A request for a person there moves the question on a step.
 (:mod:`bot.leads.follow_ups` decides which.)
 """
 
@@ -22,7 +24,11 @@ from rasa_sdk.types import DomainDict
 
 from actions.lead_support import settings
 from bot.leads.fields import UNUSABLE_ANSWERS_SLOT, WAITING_SLOT
-from bot.leads.follow_ups import Step, question_step
+from bot.leads.follow_ups import Step, question_step, unusable_answers_now
+
+# The visitor asked for a person instead of answering (the "Talk to a person"
+# button, or words): Rasa's rules answered, and the form asks again.
+PERSON_REQUEST = "request_human"
 
 
 class AskFollowedUpQuestion(Action, abc.ABC):
@@ -37,14 +43,21 @@ class AskFollowedUpQuestion(Action, abc.ABC):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Utters the question's step; a pause is asked nothing, once."""
+        """Utters the question's step; a pause is asked nothing, once; a request
+        for a person moves the question on a step, so that it says how else."""
         waiting = bool(tracker.get_slot(WAITING_SLOT))
-        step = question_step(tracker.get_slot(UNUSABLE_ANSWERS_SLOT), waiting)
+        count = tracker.get_slot(UNUSABLE_ANSWERS_SLOT)
+        events: list[EventType] = [SlotSet(WAITING_SLOT, None)] if waiting else []
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        if intent == PERSON_REQUEST and not waiting:
+            count = unusable_answers_now(count, question_changed=False, unusable=True)
+            events.append(SlotSet(UNUSABLE_ANSWERS_SLOT, count))
+        step = question_step(count, waiting)
         if step is not None:
             dispatcher.utter_message(
                 response=self.responses[step], agency_email=settings().agency_email
             )
-        return [SlotSet(WAITING_SLOT, None)] if waiting else []
+        return events
 
 
 class ActionAskLeadFormName(AskFollowedUpQuestion):
@@ -55,6 +68,8 @@ class ActionAskLeadFormName(AskFollowedUpQuestion):
         "again": "utter_ask_lead_form_name_again",
         "explained": "utter_ask_lead_form_name_explained",
         "open": "utter_ask_lead_form_name_open",
+        "offer": "utter_ask_lead_form_name_offer",
+        "offer_again": "utter_ask_lead_form_name_offer_again",
     }
 
     def name(self) -> str:
@@ -70,6 +85,8 @@ class ActionAskLeadFormCompany(AskFollowedUpQuestion):
         "again": "utter_ask_lead_form_company_again",
         "explained": "utter_ask_lead_form_company_explained",
         "open": "utter_ask_lead_form_company_open",
+        "offer": "utter_ask_lead_form_company_offer",
+        "offer_again": "utter_ask_lead_form_company_offer_again",
     }
 
     def name(self) -> str:

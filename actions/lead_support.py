@@ -19,12 +19,11 @@ from bot.leads.extraction import CONTACT_FIELDS
 from bot.leads.fields import (
     ALL_LEAD_SLOTS,
     EDITABLE_FIELDS,
-    FIELDS_BY_SLOT,
     UNUSABLE_ANSWERS_SLOT,
     WAITING_SLOT,
 )
 from bot.leads.follow_ups import FOLLOWED_UP_FIELDS, unusable_answers_now
-from bot.leads.summary import display_value, escape_markdown
+from bot.leads.said_back import said_back
 from bot.settings import Settings, load_settings
 
 
@@ -63,28 +62,37 @@ def acknowledge_changes(
     """Tells the visitor which of their earlier answers a message replaced, and
     which other field it filled while the bot asked for contact details."""
     for slot, value in slot_changes(before, events).items():
-        dispatcher.utter_message(
-            response="utter_lead_field_updated",
-            field_label=FIELDS_BY_SLOT[slot].label.lower(),
-            field_value=escape_markdown(display_value(slot, value, {})),
-        )
+        say_taken(dispatcher, slot, value, replaced=before.get(slot) is not None)
 
 
-def acknowledge_phone_instead_of_name(
+def say_taken(
+    dispatcher: CollectingDispatcher, slot: str, value: Any, *, replaced: bool = False
+) -> None:
+    """Says back a value the form took: "Got it: your company is Acme Ltd."."""
+    dispatcher.utter_message(
+        response="utter_lead_field_updated", field_change=said_back(slot, value, replaced=replaced)
+    )
+
+
+def acknowledge_details_instead_of_name(
     before: Mapping[str, Any], events: list[EventType], dispatcher: CollectingDispatcher
 ) -> None:
-    """Says the phone number was noted when a message gave it, but no name, while
-    the bot asked for the name (the question then asks for the rest)."""
-    set_now = {
-        event.get("name"): event.get("value") for event in events if event.get("event") == "slot"
-    }
-    if (
-        before.get(REQUESTED_SLOT) == "name"
-        and before.get("phone") is None
-        and set_now.get("phone") is not None
-        and set_now.get("name") is None
-    ):
+    """Says the phone number or the company was noted when a message gave it, but
+    no name, while the bot asked for the name (the question then asks for the
+    rest): "skip, Acme Ltd" hears "Got it: your company is Acme Ltd."."""
+    set_now = slots_set(events)
+    if before.get(REQUESTED_SLOT) != "name" or set_now.get("name") is not None:
+        return
+    if before.get("phone") is None and set_now.get("phone") is not None:
         dispatcher.utter_message(response="utter_lead_phone_noted")
+    if before.get("company") is None and set_now.get("company") is not None:
+        say_taken(dispatcher, "company", set_now["company"])
+
+
+def previous_message(tracker: Tracker) -> str | None:
+    """The visitor's message before the latest one, if any."""
+    texts = [event.get("text") for event in tracker.events if event.get("event") == "user"]
+    return str(texts[-2] or "") if len(texts) > 1 else None
 
 
 def runs_right_after_message(tracker: Tracker, form: str) -> bool:
@@ -105,23 +113,27 @@ def follow_up_events(
     """Counts the unusable answers to the name or company question.
 
     ``answered`` is True when the message was meant as an answer (no question,
-    stop or correction). An answer that leaves the asked field empty and gives
-    no other contact detail is unusable; a filler ("one sec") is not. The
-    count returns to None when the form moves on. Only an answer adds an
-    event: a question that fills nothing must leave the form's turn empty,
-    so that Rasa hands the question to its rules.
+    stop or correction). An answer that leaves the asked field empty is
+    unusable when its candidate for the field was refused ("skip, Acme Ltd"
+    for the name) or when it gives no other contact detail; a filler ("one
+    sec") is not. The count returns to None when the form moves on. Only an
+    answer adds an event: a question that fills nothing must leave the form's
+    turn empty, so that Rasa hands the question to its rules.
     """
     asked = str(before.get(REQUESTED_SLOT))
     now = slots_set(events)
     question_changed = (
         str(now.get(REQUESTED_SLOT, asked)) != asked or asked not in FOLLOWED_UP_FIELDS
     )
+    refused = asked in now or all(
+        now.get(field) is None for field in CONTACT_FIELDS if field != "consent"
+    )
     unusable = (
         answered
         and not question_changed
         and now.get(asked) is None
         and not now.get(WAITING_SLOT)
-        and all(now.get(field) is None for field in CONTACT_FIELDS if field != "consent")
+        and refused
     )
     count = before.get(UNUSABLE_ANSWERS_SLOT)
     new_count = unusable_answers_now(count, question_changed=question_changed, unusable=unusable)

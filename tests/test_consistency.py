@@ -169,3 +169,41 @@ def test_every_engagement_model_button_names_a_model_the_form_accepts(domain):
         value = entities["engagement_model"]
         assert canonical_engagement_model(value) == value, payload
         assert check_engagement_model(value) == value, payload
+
+
+# Always an exit: the replies that close a turn where a visitor may be stuck
+# offer a way to a person, the agency's email or the "Talk to a person" button
+# (the reasons utter_<field>_invalid_not_a_<field> are followed by the _again
+# question, which has it), with three buttons at most.
+REPLIES_WITH_AN_EXIT = [
+    "utter_restart",
+    "utter_back_nothing",
+    "utter_unknown_command",
+    *(
+        f"utter_ask_lead_form_{slot}_{step}"
+        for slot in ("name", "company")
+        for step in ("again", "explained", "open", "offer", "offer_again")
+    ),
+    "utter_name_invalid_declined",
+    "utter_company_invalid_declined",
+]
+
+
+@pytest.mark.parametrize("response", REPLIES_WITH_AN_EXIT)
+def test_a_reply_that_may_leave_a_visitor_stuck_offers_a_way_to_a_person(domain, response):
+    for variant in domain["responses"][response]:
+        payloads = [button["payload"] for button in variant.get("buttons", [])]
+        assert "{agency_email}" in variant["text"] or "/request_human" in payloads
+        assert len(payloads) <= 3
+
+
+def test_talk_to_a_person_buttons_start_the_request_for_a_person(domain):
+    buttons = [
+        button
+        for variants in domain["responses"].values()
+        for variant in variants
+        for button in variant.get("buttons", [])
+        if button["title"] == "Talk to a person"
+    ]
+    assert buttons
+    assert {button["payload"] for button in buttons} == {"/request_human"}

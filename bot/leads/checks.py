@@ -87,17 +87,20 @@ def check_free_text(candidate: Any) -> str | Invalid:
     return Invalid("too_long") if len(text) > MAX_TEXT_LENGTH else text
 
 
-def check_name(candidate: Any) -> str | Invalid:
+def check_name(candidate: Any, *, insisted: bool = False) -> str | Invalid:
     """A person's name, verbatim without its lead-in ("my name is"), 1-100
     characters with at least one letter, and not a sentence about something else,
-    a refusal ("declined"), a filler ("paused") or another answer ("next week")."""
-    return person_name(str(candidate))
+    a refusal ("declined"), a filler ("paused") or another answer ("next week").
+    ``insisted``: given again right after it was refused, a few words that
+    read as a refusal ("Skip") are the name all the same."""
+    return person_name(str(candidate), insisted=insisted)
 
 
-def check_company(candidate: Any) -> str | Invalid:
+def check_company(candidate: Any, *, insisted: bool = False) -> str | Invalid:
     """A company name, verbatim without its lead-in, 1-150 characters with at least
-    one letter, and not an aside ("I just told you"), a refusal or a filler."""
-    return company_name(str(candidate))
+    one letter, and not an aside ("I just told you"), a refusal or a filler
+    (``insisted`` as for :func:`check_name`)."""
+    return company_name(str(candidate), insisted=insisted)
 
 
 def check_email(candidate: Any) -> str | Invalid:

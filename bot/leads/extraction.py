@@ -165,10 +165,13 @@ def _contact(message: Message, requested: str | None, region: str | None) -> dic
     ):
         found["phone"] = message.text  # the check says why a number is unusable
     if requested in NAMED_FIELDS and message.intent not in NOT_FREE_TEXT:
-        if non_answer(message.text, requested) in {DECLINED, PAUSED}:
+        details = contact_details(message.text, asked=requested, default_region=region)
+        declined_or_paused = non_answer(message.text, requested) in {DECLINED, PAUSED}
+        if details.refusal is not None:  # "skip, Acme Ltd": the name refused, a company
+            found["name"] = details.refusal  # its check says why
+        elif declined_or_paused and not (details.name or details.company):
             found[requested] = message.text  # its check says why: "declined", "paused"
             return found
-        details = contact_details(message.text, asked=requested, default_region=region)
         found.update({k: v for k, v in (("name", details.name), ("company", details.company)) if v})
     return found
 

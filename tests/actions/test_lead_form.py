@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -64,7 +65,7 @@ async def test_a_refused_change_keeps_the_earlier_value(make_tracker, domain):
     assert responses == ["utter_team_size_invalid_too_large"]
 
 
-async def test_a_correction_is_acknowledged(make_tracker, domain):
+async def test_a_correction_is_acknowledged_in_the_fields_own_words(make_tracker, domain):
     history = [
         {"event": "slot", "name": "team_size", "value": 3},
         {"event": "user", "text": "actually make it 4 developers"},
@@ -75,9 +76,11 @@ async def test_a_correction_is_acknowledged(make_tracker, domain):
         slots={"team_size": 3, "requested_slot": "name"},
         events=history,
     )
-    slots, responses = await run_form(tracker, domain)
+    dispatcher = CollectingDispatcher()
+    slots = slot_events(await ValidateLeadForm().run(dispatcher, tracker, domain))
     assert slots["team_size"] == 4
-    assert responses == ["utter_lead_field_updated"]
+    [said] = dispatcher.messages
+    assert (said["response"], said["field_change"]) == ("utter_lead_field_updated", "a team of 4")
 
 
 async def test_not_sure_explains_the_models_and_asks_again(make_tracker, domain):
@@ -256,8 +259,8 @@ async def test_timing_at_the_name_question_is_said_back_and_the_name_asked_again
     assert slots["unusable_answers"] == 1
     [said] = dispatcher.messages
     assert said["response"] == "utter_lead_field_updated"
-    assert (said["field_label"], said["field_value"]) == ("start", "as soon as possible")
-    assert domain["responses"]["utter_lead_field_updated"][0]["text"].startswith("Got it: ")
+    assert said["field_change"] == "start as soon as possible"
+    assert domain["responses"]["utter_lead_field_updated"][0]["text"] == "Got it: {field_change}."
 
 
 async def test_a_name_after_unusable_answers_resets_the_count(make_tracker, domain):
@@ -288,3 +291,114 @@ async def test_the_form_back_after_an_answered_question_counts_nothing(make_trac
     tracker = make_tracker(text="yes", intent="affirm", slots=ASKING_NAME, events=events)
     slots, _ = await run_form(tracker, domain)
     assert "unusable_answers" not in slots
+
+
+async def test_a_new_email_is_said_back_as_the_visitors_email_now(make_tracker, domain):
+    history = [
+        {"event": "slot", "name": "email", "value": "jane@acme.example"},
+        {"event": "user", "text": "use jane.doe@acme.example instead"},
+    ]
+    tracker = make_tracker(
+        text="use jane.doe@acme.example instead",
+        intent="change_lead_field",
+        slots={**TEAM, "name": "Jane", "company": "Acme", "email": "jane@acme.example"},
+        events=history,
+    )
+    dispatcher = CollectingDispatcher()
+    slots = slot_events(await ValidateLeadForm().run(dispatcher, tracker, domain))
+    assert slots["email"] == "jane.doe@acme.example"
+    [said] = dispatcher.messages
+    assert said["field_change"] == "your email is jane.doe@acme.example now"
+
+
+def typed_twice(text: str, slots: dict, intent: str = "inform") -> dict:
+    """The tracker of ``text`` given again right after the same answer."""
+    parse = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": []}
+    return {
+        "text": text,
+        "intent": intent,
+        "slots": slots,
+        "events": [
+            {"event": "user", "text": text, "parse_data": parse},
+            {"event": "action", "name": "action_ask_lead_form_company"},
+            {"event": "user", "text": text, "parse_data": parse},
+        ],
+    }
+
+
+ASKING_COMPANY = {**TEAM, "name": "Dana Kowalski", "requested_slot": "company"}
+
+
+@pytest.mark.parametrize("company", ["Next", "Zip", "Nothing", "Open", "Anything", "Fast Company"])
+async def test_a_company_called_by_an_ordinary_word_is_taken_at_once(make_tracker, domain, company):
+    slots, responses = await run_form(make_tracker(text=company, slots=ASKING_COMPANY), domain)
+    assert slots["company"] == company
+    assert slots["requested_slot"] == "email"
+    assert responses == []
+
+
+@pytest.mark.parametrize("name", ["Said", "Summer Day", "Tuesday", "Tuesday Weld"])
+async def test_a_name_made_of_ordinary_words_is_taken_at_once(make_tracker, domain, name):
+    slots, _ = await run_form(make_tracker(text=name, slots=ASKING_NAME), domain)
+    assert slots["name"] == name
+    assert slots["requested_slot"] == "company"
+
+
+async def test_a_refused_company_given_again_right_away_is_taken_and_said_back(
+    make_tracker, domain
+):
+    tracker = make_tracker(**typed_twice("Skip", {**ASKING_COMPANY, "unusable_answers": 1}))
+    dispatcher = CollectingDispatcher()
+    slots = slot_events(await ValidateLeadForm().run(dispatcher, tracker, domain))
+    assert slots["company"] == "Skip"
+    assert slots["requested_slot"] == "email"
+    assert slots["unusable_answers"] is None
+    [said] = dispatcher.messages
+    assert said["field_change"] == "your company is Skip"
+
+
+async def test_a_refused_name_given_again_right_away_is_taken(make_tracker, domain):
+    tracker = make_tracker(**typed_twice("nobody", {**ASKING_NAME, "unusable_answers": 1}))
+    slots, responses = await run_form(tracker, domain)
+    assert slots["name"] == "nobody"
+    assert responses == ["utter_lead_field_updated"]
+
+
+@pytest.mark.parametrize("answer", ["no thanks", "I won't say", "one sec", "rather not"])
+async def test_a_refusal_said_twice_is_still_no_company(make_tracker, domain, answer):
+    tracker = make_tracker(**typed_twice(answer, {**ASKING_COMPANY, "unusable_answers": 1}))
+    slots, _ = await run_form(tracker, domain)
+    assert slots["company"] is None
+
+
+async def test_only_an_answer_given_right_after_its_refusal_is_taken(make_tracker, domain):
+    fresh = make_tracker(text="Skip", slots=ASKING_COMPANY)  # first time: refused
+    slots, responses = await run_form(fresh, domain)
+    assert slots["company"] is None
+    assert responses == ["utter_company_invalid_declined"]
+    other = typed_twice("Skip", {**ASKING_COMPANY, "unusable_answers": 1})
+    other["events"][0] = {"event": "user", "text": "pass"}  # the refused answer was another
+    slots, _ = await run_form(make_tracker(**other), domain)
+    assert slots["company"] is None
+
+
+async def test_a_refusal_before_a_company_at_the_name_question_never_names_the_visitor(
+    make_tracker, domain
+):
+    tracker = make_tracker(text="skip, Acme Ltd", slots=ASKING_NAME)
+    dispatcher = CollectingDispatcher()
+    slots = slot_events(await ValidateLeadForm().run(dispatcher, tracker, domain))
+    assert slots["name"] is None
+    assert slots["company"] == "Acme Ltd"
+    assert slots["requested_slot"] == "name"
+    assert slots["unusable_answers"] == 1  # the name question goes on, shorter
+    said = [(m["response"], m.get("field_change")) for m in dispatcher.messages]
+    assert said == [
+        ("utter_name_invalid_declined", None),
+        ("utter_lead_field_updated", "your company is Acme Ltd"),
+    ]
+
+
+async def test_no_before_a_name_is_no_refusal_of_it(make_tracker, domain):
+    slots, _ = await run_form(make_tracker(text="no, it's Dana", slots=ASKING_NAME), domain)
+    assert slots["name"] == "Dana"

@@ -21,6 +21,9 @@ async def ask(action, tracker, domain):
         (1, "utter_ask_lead_form_name_again"),
         (2, "utter_ask_lead_form_name_explained"),
         (3, "utter_ask_lead_form_name_open"),
+        (4, "utter_ask_lead_form_name_offer"),
+        (5, "utter_ask_lead_form_name_offer_again"),
+        (6, "utter_ask_lead_form_name_offer"),
     ],
 )
 async def test_the_name_question_changes_with_each_unusable_answer(
@@ -62,3 +65,60 @@ async def test_after_a_filler_the_company_question_is_not_asked_and_waits_once(
     assert events == [
         {"event": "slot", "timestamp": None, "name": "waiting_for_answer", "value": None}
     ]
+
+
+def exits(variant) -> set[str]:
+    """The ways to a person a reply offers: the agency's email, a person."""
+    found = {"email"} if "{agency_email}" in variant["text"] else set()
+    payloads = {button["payload"] for button in variant.get("buttons", [])}
+    return found | ({"person"} if "/request_human" in payloads else set())
+
+
+def test_every_follow_up_offers_a_way_to_a_person_with_three_buttons_at_most():
+    from tests.conftest import load_yaml
+
+    responses = load_yaml("domain.yml")["responses"]
+    for action in (ActionAskLeadFormName(), ActionAskLeadFormCompany()):
+        for step, name in action.responses.items():
+            [variant] = responses[name] if step != "first" else responses[name][-1:]
+            assert len(variant.get("buttons", [])) <= 3, name
+            if step != "first":
+                assert exits(variant), name
+
+
+def test_after_the_open_invitation_the_question_offers_the_email_and_a_person():
+    from tests.conftest import load_yaml
+
+    responses = load_yaml("domain.yml")["responses"]
+    for slot in ("name", "company"):
+        for step in ("offer", "offer_again"):
+            [variant] = responses[f"utter_ask_lead_form_{slot}_{step}"]
+            assert exits(variant) == {"email", "person"}
+            assert "/stop" in {button["payload"] for button in variant["buttons"]}
+
+
+async def test_asking_for_a_person_instead_moves_the_question_on_a_step(make_tracker, domain):
+    tracker = make_tracker(
+        text="/request_human",
+        intent="request_human",
+        slots={"requested_slot": "name", "unusable_answers": 3},
+    )
+    events, [said] = await ask(ActionAskLeadFormName(), tracker, domain)
+    assert said["response"] == "utter_ask_lead_form_name_offer"
+    assert events == [{"event": "slot", "timestamp": None, "name": "unusable_answers", "value": 4}]
+
+
+async def test_a_person_asked_for_again_and_again_never_hears_one_form_three_times(
+    make_tracker, domain
+):
+    count, said = 1, []
+    for _ in range(6):
+        tracker = make_tracker(
+            text="talk to a person",
+            intent="request_human",
+            slots={"requested_slot": "company", "unusable_answers": count},
+        )
+        events, [message] = await ask(ActionAskLeadFormCompany(), tracker, domain)
+        said.append(message["response"])
+        count = events[-1]["value"]
+    assert all(len(set(said[index : index + 3])) > 1 for index in range(len(said) - 2))

@@ -111,7 +111,7 @@ def test_bad_contact_details_are_asked_again_with_the_reason(visitor, text_of):
 def test_a_correction_mid_form_changes_the_value_and_says_so(visitor):
     visitor.say("we need 3 senior Python developers starting next month")
     replies = visitor.say("actually make it 4 developers")
-    assert "Got it: team size 4." in texts(replies)
+    assert "Got it: a team of 4." in texts(replies)
     assert visitor.slots()["team_size"] == 4
 
 
@@ -210,3 +210,60 @@ def test_the_name_question_is_never_put_the_same_way_three_times(visitor):
         said += [reply["text"] for reply in visitor.say(answer) if reply.get("text")]
     assert max(said.count(text) for text in said) <= 2
     assert "name" not in visitor.slots()
+
+
+def reach_the_company_question(visitor: Visitor) -> None:
+    reach_the_name_question(visitor)
+    visitor.say("Dana Kowalski")
+
+
+def test_a_company_called_next_is_stored_at_once(visitor, text_of):
+    reach_the_company_question(visitor)
+    replies = visitor.say("Next")
+    assert text_of("utter_ask_lead_form_email") in texts(replies)
+    assert visitor.slots()["company"] == "Next"
+
+
+def test_a_company_refused_once_and_given_again_is_stored_and_said_back(visitor, text_of):
+    reach_the_company_question(visitor)
+    replies = visitor.say("Private")
+    assert text_of("utter_company_invalid_declined") in texts(replies)
+    assert "company" not in visitor.slots()
+    replies = visitor.say("Private")
+    assert "Got it: your company is Private." in texts(replies)
+    assert text_of("utter_ask_lead_form_email") in texts(replies)
+    assert visitor.slots()["company"] == "Private"
+
+
+def test_skip_before_a_company_at_the_name_question_never_names_the_visitor(visitor, text_of):
+    reach_the_name_question(visitor)
+    replies = visitor.say("skip, Acme Ltd")
+    assert "Got it: your company is Acme Ltd." in texts(replies)
+    assert text_of("utter_ask_lead_form_name_again") in texts(replies[-1:])
+    slots = visitor.slots()
+    assert slots["company"] == "Acme Ltd"
+    assert "name" not in slots
+    replies = visitor.say("Dana")
+    assert text_of("utter_ask_lead_form_email") in texts(replies)
+    assert (visitor.slots()["name"], visitor.slots()["company"]) == ("Dana", "Acme Ltd")
+
+
+def test_five_unusable_names_never_get_the_same_prompt_three_times(visitor, text_of):
+    reach_the_name_question(visitor)
+    turns = [visitor.say(answer) for answer in ["nah", "idk", "asdf", "n/a", "dunno", "nope"]]
+    last_prompts = [texts(replies[-1:]) for replies in turns]
+    assert all(len(set(last_prompts[i : i + 3])) > 1 for i in range(len(last_prompts) - 2))
+    assert text_of("utter_ask_lead_form_name_offer") in last_prompts[3]
+    assert "hello@agency.example" in last_prompts[3]
+    assert [b["title"] for b in turns[3][-1]["buttons"]] == ["Talk to a person", "Cancel"]
+    assert "name" not in visitor.slots()
+
+
+def test_talk_to_a_person_at_the_name_question_says_how_and_moves_on(visitor, text_of):
+    reach_the_name_question(visitor)
+    replies = visitor.say("nah")
+    assert "Talk to a person" in [b["title"] for b in replies[-1].get("buttons", [])]
+    replies = visitor.say("/request_human")
+    assert text_of("utter_handover_in_form") in texts(replies)
+    assert text_of("utter_ask_lead_form_name_explained") in texts(replies[-1:])
+    assert "hello@agency.example" in texts(replies)

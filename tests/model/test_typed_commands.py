@@ -32,15 +32,20 @@ def titles(reply: dict[str, Any]) -> list[str]:
     return [button["title"] for button in reply.get("buttons") or []]
 
 
-def test_restart_starts_over_with_the_greetings_options(visitor, text_of, domain):
+def test_restart_starts_over_with_the_way_on_and_a_person(visitor, text_of):
     visitor.say(LEAD_REQUEST)
     [reply] = visitor.say("/restart")
     assert texts([reply]) == text_of("utter_restart")
     assert texts([reply]).startswith("Let's start over.")
-    assert titles(reply) == [
-        button["title"] for button in domain["responses"]["utter_greet"][0]["buttons"]
-    ]
+    assert titles(reply) == ["What is outstaffing?", "Discuss my team needs", "Talk to a person"]
     assert visitor.slots() == {}  # the lead in progress is forgotten
+
+
+def test_talk_to_a_person_after_an_unknown_command_hands_over_to_sales(visitor, text_of):
+    [reply] = visitor.say("/xyz")
+    assert "Talk to a person" in titles(reply)
+    replies = visitor.say("/request_human")
+    assert text_of("utter_handover_to_sales") in texts(replies[:1])
 
 
 def test_session_start_is_greeted_as_a_new_conversation(visitor, domain):
@@ -53,7 +58,7 @@ def test_back_with_nothing_to_go_back_to_says_so_and_offers_the_way_on(visitor, 
     visitor.say("hello")
     [reply] = visitor.say("/back")
     assert texts([reply]) == text_of("utter_back_nothing")
-    assert "Discuss my team needs" in titles(reply)
+    assert titles(reply) == ["What can you do?", "Discuss my team needs", "Talk to a person"]
 
 
 def test_back_in_the_lead_form_keeps_the_answers_and_asks_the_question_again(visitor, text_of):

@@ -44,11 +44,12 @@ _ASIDE_PHRASE = re.compile(
     re.IGNORECASE,
 )
 # Words a sentence has and a name seldom does; two of them make an aside
-# ("Lily You" and "My Linh" are names with one).
+# ("Lily You" and "My Linh" are names with one). Not "said": "Said" is a name,
+# and "I said" an aside already.
 _SENTENCE_WORDS = frozenset(
     {
         "i", "me", "my", "you", "your", "is", "are", "am", "was", "it", "that", "this",
-        "what", "how", "need", "told", "said", "phone", "email", "number", "not",
+        "what", "how", "need", "told", "phone", "email", "number", "not",
         "don't", "dont", "please", "here", "already",
     }
 )  # fmt: skip

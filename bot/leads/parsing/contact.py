@@ -23,7 +23,7 @@ from bot.leads.parsing.asides import (
     reads_as_sentence,
     without_lead_ins,
 )
-from bot.leads.parsing.non_answers import DECLINED, PAUSED, non_answer
+from bot.leads.parsing.non_answers import DECLINED, PAUSED, may_be_meant, non_answer, refuses
 from bot.leads.parsing.result import Invalid
 
 MAX_NAME_LENGTH = 100
@@ -47,6 +47,8 @@ class ContactDetails:
     company: str | None = None
     email: str | None = None
     phone: str | None = None
+    # A first piece that refuses the name ("skip" in "skip, Acme Ltd").
+    refusal: str | None = None
 
 
 def email_address(text: str) -> str | Invalid | None:
@@ -94,11 +96,11 @@ def _normalised(text: str) -> str:
     return " ".join(text.split()).strip(" ,.;:!")
 
 
-def _free_text(text: str, limit: int, asked: str) -> str | Invalid:
+def _free_text(text: str, limit: int, asked: str, *, insisted: bool) -> str | Invalid:
     """``text`` without its lead-ins; Invalid("not_a_<asked>") when only lead-ins,
     an aside or a non-answer are there, Invalid("declined") or
     Invalid("paused") for a refusal or a filler, Invalid("asked_why") for a
-    question why."""
+    question why. ``insisted``: a non-answer that may be meant is taken."""
     refused = Invalid(f"not_a_{asked}")
     words = _normalised(text)
     while words != (
@@ -113,12 +115,14 @@ def _free_text(text: str, limit: int, asked: str) -> str | Invalid:
         return Invalid("asked_why")
     # "I'd rather not say" is an aside as well: the whole text says which.
     reason = non_answer(text, asked) or non_answer(words, asked)
+    if reason and insisted and may_be_meant(words, asked) and not is_aside(words):
+        return words
     if reason in (DECLINED, PAUSED):
         return Invalid(str(reason))
     return refused if reason or is_aside(words) else words
 
 
-def person_name(text: str) -> str | Invalid:
+def person_name(text: str, *, insisted: bool = False) -> str | Invalid:
     """A visitor's name as typed (any script, HTML kept verbatim), 1-100 characters.
 
     Invalid("declined") for a refusal, deferral, hedge or placeholder
@@ -126,20 +130,22 @@ def person_name(text: str) -> str | Invalid:
     ("one sec"), and Invalid("not_a_name") for anything else no name is: a
     start or duration ("next week"), digits, a reference ("same as above"),
     or a sentence, such as one with an email, phone number or web address in
-    it, or words like "my phone is".
+    it, or words like "my phone is". With ``insisted`` (the visitor gave it
+    again right after it was refused), a few words refused for what they are
+    ("Skip", "Nobody") are taken: see :func:`may_be_meant`.
     """
-    name = _free_text(text, MAX_NAME_LENGTH, "name")
+    name = _free_text(text, MAX_NAME_LENGTH, "name", insisted=insisted)
     if isinstance(name, str) and (_mentions_contact_details(name) or reads_as_sentence(name)):
         return Invalid("not_a_name")
     return name
 
 
-def company_name(text: str) -> str | Invalid:
+def company_name(text: str, *, insisted: bool = False) -> str | Invalid:
     """A company name as typed, 1-150 characters, digits and ordinary words
-    included ("3M", "Skip the Dishes"); Invalid("declined"), Invalid("paused")
-    or Invalid("not_a_company") as for :func:`person_name`, and for an aside
-    like "I just told you"."""
-    return _free_text(text, MAX_COMPANY_LENGTH, "company")
+    included ("3M", "Skip the Dishes", "Next"); Invalid("declined"),
+    Invalid("paused") or Invalid("not_a_company") as for :func:`person_name`
+    (``insisted`` too), and for an aside like "I just told you"."""
+    return _free_text(text, MAX_COMPANY_LENGTH, "company", insisted=insisted)
 
 
 def _mentions_contact_details(text: str) -> bool:
@@ -151,6 +157,18 @@ def _without_addresses_and_phone(text: str) -> str:
     return _PHONE_CANDIDATE.sub(" ", without_addresses)
 
 
+def _pieces(text: str, asked: str) -> list[tuple[str, str]]:
+    """The pieces of free text in ``text``, each as typed and without its lead-ins
+    and asides; after the first, a piece is read as a company may be ("Jane,
+    Sure Petcare")."""
+    pieces = []
+    for index, piece in enumerate(_HARD_SEPARATORS.split(_without_addresses_and_phone(text))):
+        if _LETTER.search(piece):
+            words = without_lead_ins(piece, before_company=asked == "company" or index > 0)
+            pieces.append((_normalised(piece), _normalised(before_aside(words))))
+    return pieces
+
+
 def contact_details(text: str, *, asked: str, default_region: str | None = None) -> ContactDetails:
     """Reads a contact card like "Jane Doe, Acme Ltd, jane@acme.com".
 
@@ -160,33 +178,31 @@ def contact_details(text: str, *, asked: str, default_region: str | None = None)
     that fail their check are left out (the form asks again for them). Lead-ins
     ("I'm") are dropped, and so are asides ("my phone is") and pieces that are
     no answer ("not telling", "next week"): "my phone is +44 20 7946 0958"
-    gives the phone and no name.
+    gives the phone and no name. Asked for a name, a first piece that refuses
+    it ("skip, Acme Ltd") is kept as ``refusal``, and what follows it is the
+    company, never the name.
     """
     email = email_address(text)
     phone = phone_number(text, default_region)
-    # After a name, the next piece is a company ("Jane, Sure Petcare").
-    pieces = [
-        _normalised(
-            before_aside(without_lead_ins(piece, before_company=asked == "company" or index > 0))
-        )
-        for index, piece in enumerate(_HARD_SEPARATORS.split(_without_addresses_and_phone(text)))
-    ]
-    pieces = [
-        piece
-        for piece in pieces
-        if _LETTER.search(piece) and not is_aside(piece) and not non_answer(piece, "company")
+    pieces = _pieces(text, asked)
+    refusal = pieces.pop(0)[0] if asked == "name" and pieces and refuses(pieces[0][0]) else None
+    answers = [
+        words
+        for typed, words in pieces
+        if _LETTER.search(words) and not is_aside(words) and not non_answer(typed, "company")
     ]
     name = company = None
-    if asked == "name" and pieces:
-        if len(pieces) == 1:
-            pieces = _NAME_COMPANY_SEPARATOR.split(pieces[0], maxsplit=1)
-        name = pieces[0]
-        company = pieces[1] if len(pieces) > 1 else None
-    elif asked == "company" and pieces:
-        company = pieces[0]
+    if asked == "name" and refusal is None and answers:
+        if len(answers) == 1:
+            answers = _NAME_COMPANY_SEPARATOR.split(answers[0], maxsplit=1)
+        name = answers[0]
+        company = answers[1] if len(answers) > 1 else None
+    elif answers:
+        company = answers[0]
     return ContactDetails(
         name=name,
         company=company,
         email=email if isinstance(email, str) else None,
         phone=phone if isinstance(phone, str) else None,
+        refusal=refusal,
     )

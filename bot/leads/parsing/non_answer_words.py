@@ -3,8 +3,12 @@
 Visitors asked for their name write "I'd rather not say", "one sec", "idk",
 "next week", "same as above". Such an answer is made only of the words below;
 a name seldom is, so a word a name may hold ("Will", "Hope", "Grant", "Can",
-"Chance", "Guy") is left out of every list. Months are timing words, though
-"May", "June", "April", "August", "Summer" and "Autumn" alone are names too.
+"Chance", "Guy") is left out of every list.
+
+Most of these words say nothing on their own, and companies, and some people,
+are called by them: "Next", "Zip", "Nothing", "Open", "Fast Company", "Said",
+"Tuesday Weld". So the lists are building blocks of phrases, and only the
+``*_ALONE`` words (and the ``DEFERRING_PHRASES``) are an answer by themselves.
 """
 
 from __future__ import annotations
@@ -105,13 +109,13 @@ FUNCTION_WORDS = _words(
     a an the i i'm im i'd i'll i've ive me my mine myself you you're youre
     you'd you'll your yours yourself we we're we'd we'll our ours us they
     they're them their he he's him his she she's her it it's its itself
-    this that that's thats these those there's theres what what's which who
+    this that that's thats these those here there there's theres what what's which who
     how when where is are am was were be been being do does did have has had
     having would could should shall might must to of in on at by for from
     with without as about into up down out off over under so and or but if
     then than too very just only also still yet really actually all some much
     more most less let let's lets ok okay oh ah well yes yeah yep yup right
-    get got go going gonna put give gave tell told say said write type enter
+    get got go going gonna put give gave tell told say write type enter
     fill leave keep stay use call contact share know want wanna need like
     prefer feel mean mind care thanks thank thx cheers please pls plz
     sorry hi hello hey bye goodbye mr mrs ms miss dr prof sir madam
@@ -141,8 +145,71 @@ CLAUSE_PREDICATES = _words(
     say see call work works keep stay leave
     """
 )
-# Words of the lists above that are given names as well, accepted alone.
-GIVEN_NAMES_ALONE = frozenset({"may", "june", "april", "august", "summer", "autumn", "an"})
+
+# The words that are an answer on their own: a lone common word is refused
+# only when it is one of them. Two common words are refused when they hold one
+# of them, a word of the refusal lists above ("another time", "still
+# deciding"), a negation, a clause or a time; three or more are a sentence.
+# ...a refusal, deferral, hedge or placeholder ("skip", "later", "idk", "n/a")...
+REFUSING_ALONE = _words(
+    """
+    no nope nah naw nay not never none nobody noone nada zilch skip skipped pass
+    decline declined refuse later someday sometime eventually private secret
+    confidential anonymous anon anonymously incognito undisclosed withheld
+    redacted unnamed nameless unknown classified unspecified nvm nevermind
+    nein non niet nee nej nie нет maybe perhaps possibly probably unsure idk
+    dunno dno ikd idc whatever whichever whoever depends undecided unclear
+    complicated test tests testing tester tst asdf asdfg asdfgh asd sdf qwe qwer
+    qwert qwerty zxc zxcv hjkl jkl foo baz foobar xx xxx xxxx xyz abc abcd lorem
+    ipsum dummy fake null nil undefined nan na n/a n.a tbd tba tbc todo
+    placeholder example blah bla meh lol lmao haha hehe user username admin
+    guest firstname lastname fullname surname nickname
+    """
+)
+# ...a time that answers "when?" ("tomorrow", "asap")...
+TIMING_ALONE = _words(
+    """
+    asap a.s.a.p now today tonight tomorrow tmrw tmr yesterday immediately
+    urgent urgently soon sooner soonest
+    """
+)
+# ...a reference to an earlier answer ("same", "ditto")...
+REFERRING_ALONE = _words("same ditto above before earlier previous previously already usual")
+# ...or a filler ("wait", "sec", "hmm" and other humming).
+PAUSING_ALONE = _words("wait waiting hold sec secs moment brb afk jiffy")
+# "a few weeks", "next month", "couple of days": a count or a step, then a unit.
+TIMING_QUANTIFIERS = _words(
+    """
+    a an one two three four five six seven eight nine ten eleven twelve twenty
+    few couple several next last this coming upcoming following every each half
+    """
+)
+TIMING_UNITS = _words(
+    """
+    day days week weeks weekend month months year years hour hours quarter
+    quarters fortnight fortnights semester
+    """
+)
+# A day, month or season: alone it may be a name ("Tuesday", "June"), after a
+# preposition it is a time ("on Monday", "from June").
+CALENDAR = _words(
+    """
+    monday tuesday wednesday thursday friday saturday sunday weekend january
+    february march april may june july august september october november
+    december spring summer autumn fall winter
+    """
+)
+# No name starts with these ("not important", "nobody special", "next one");
+# "no" may ("No Hong-chul"). A company may be called "Nothing" or "Never".
+NO_NAME_STARTS = _words(
+    """
+    not nope nah never none nobody noone nothing anything anyone anybody
+    someone somebody whatever whoever next continue proceed
+    """
+)
+NO_COMPANY_STARTS = _words("not nope nah")
+# Words every sentence is made of that are given names as well, accepted alone.
+GIVEN_NAMES_ALONE = _words("an")
 
 VOCABULARY = (
     DECLINING | HEDGING | PLACEHOLDERS | PAUSING | PAUSE_COMPANIONS | REFERRING | TIMING

@@ -6,26 +6,40 @@ sec"), refer to an earlier answer ("same as above"), answer another question
 ("next week", "6 months") or write a sentence ("you don't need it").
 :func:`non_answer` says which, so the form never stores it and answers in
 kind. A name is refused only when *all* of it reads so: "Will Smith", "May
-Chen" and "Skip Bayless" share one word with the lists and are names.
-Capitalisation is not read: visitors type names in lowercase.
+Chen" and "Skip Bayless" share one word with the lists and are names. A lone
+common word, or two, is refused only when it says so ("skip", "later",
+"n/a", "tomorrow", "next week"): companies and people are called "Next",
+"Zip", "Open", "Fast Company", "Said" or "Tuesday". Capitalisation is not
+read: visitors type names in lowercase.
 """
 
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from typing import Literal
 
 from bot.leads.parsing.asides import asks_why, without_lead_ins
 from bot.leads.parsing.non_answer_words import (
+    CALENDAR,
     CLAUSE_PREDICATES,
     CLAUSE_SUBJECTS,
     DECLINING,
+    FUNCTION_WORDS,
     GIVEN_NAMES_ALONE,
     HEDGING,
+    NO_COMPANY_STARTS,
+    NO_NAME_STARTS,
     PAUSE_COMPANIONS,
     PAUSING,
+    PAUSING_ALONE,
     PLACEHOLDERS,
+    REFERRING_ALONE,
+    REFUSING_ALONE,
     TIMING,
+    TIMING_ALONE,
+    TIMING_QUANTIFIERS,
+    TIMING_UNITS,
     VOCABULARY,
 )
 from bot.leads.parsing.timing import timing_expressions
@@ -46,13 +60,14 @@ _KEYBOARD_MASH = re.compile(
 )
 _HUMMING = re.compile(r"h+m+|u+m+|m{2,}|e+r+m+|u+h+")
 _NEGATION = re.compile(r"n't$|^(?:not|never|no|nope|nah)$")
-# No name starts with these ("not important", "nobody special"); "no" may
-# ("No Hong-chul"), and a company may start with "Nothing" or "Never".
-_COMPANY_REFUSAL_OPENERS = frozenset({"not", "nope", "nah"})
-_NAME_REFUSAL_OPENERS = _COMPANY_REFUSAL_OPENERS | {"never", "none", "nobody", "noone", "nothing"}
+# "on Monday", "from June": a day or month after one of these is a time.
+_PREPOSITION_FIRST = re.compile(
+    r"^\W*(?:from|at|in|on|by|until|till|within|around|after|before|since)\b", re.IGNORECASE
+)
 # "one min", "a mo": a pause with a number or article, never alone ("Min").
 _SHORT_PAUSE_WORDS = frozenset({"min", "mins", "mo"})
 _REFUSING = DECLINING | HEDGING | PLACEHOLDERS
+_ANSWERS_ALONE = REFUSING_ALONE | TIMING_ALONE | REFERRING_ALONE
 
 
 def _tokens(text: str) -> list[str]:
@@ -70,6 +85,8 @@ def _is_common(token: str) -> bool:
 
 
 def _is_pause(tokens: list[str]) -> bool:
+    if len(tokens) == 1:  # "wait", "hmm"; not "Check" or "Second"
+        return tokens[0] in PAUSING_ALONE or bool(_HUMMING.fullmatch(tokens[0]))
     allowed = PAUSING | PAUSE_COMPANIONS | _SHORT_PAUSE_WORDS
     if not all(
         token in allowed or token.isdigit() or _HUMMING.fullmatch(token) for token in tokens
@@ -123,29 +140,93 @@ def non_answer(text: str, asked: str = "name") -> NonAnswer | None:
     ("next week", "6 months", "this is urgent"), and "not_an_answer" for
     anything else no name is: counts, references ("same as above") and
     sentences ("you don't need it"). A company may hold digits ("3M") and
-    ordinary words ("Skip the Dishes"); a name may not hold digits.
+    ordinary words ("Skip the Dishes", "Next"); a name may not hold digits.
     """
     company = asked == "company"
     if "?" in text or asks_why(text):
         return None
     words = without_lead_ins(text, before_company=company)
     tokens = _tokens(words)
-    if not tokens or (not company and tokens == [tokens[0]] and tokens[0] in GIVEN_NAMES_ALONE):
+    if not tokens:
         return None
     if _is_pause(tokens):
         return PAUSED
+    if tokens[0] in (NO_COMPANY_STARTS if company else NO_NAME_STARTS):
+        return DECLINED
     content = [token for token in tokens if not _is_common(token)]
-    if not content:
+    if content:
+        return _reason_besides(words, tokens, content, company=company)
+    if _PREPOSITION_FIRST.match(text) and (  # "on Monday" is a time; "Monday" may be a name
+        any(token in CALENDAR for token in tokens) or _names_a_time(text, tokens)
+    ):
         return _reason_of(tokens)
-    return _reason_besides(words, tokens, content, company=company)
+    if len(tokens) == 1:
+        return _reason_of(tokens) if _says_it_alone(tokens[0]) else None
+    return _reason_of(tokens) if _says_no_answer(words, tokens) else None
+
+
+def refuses(text: str) -> bool:
+    """True for an answer that refuses the name asked for ("skip", "rather not",
+    "n/a", "I'd prefer not to say"); not for a bare "no", which may answer
+    something else ("no, it's Dana")."""
+    tokens = _tokens(without_lead_ins(text))
+    bare_no = len(tokens) == 1 and bool(_NEGATION.search(tokens[0]))
+    return not bare_no and non_answer(text) == DECLINED
+
+
+def may_be_meant(text: str, asked: str = "name") -> bool:
+    """True when an answer refused as no name (or company) may be one all the
+    same, so that given again right away it is taken: up to four words, refused
+    for what they are ("Skip", "Private", "Unknown"); never a filler, a
+    negation ("no thanks"), a clause ("I won't say"), or digits in a name."""
+    words = without_lead_ins(text, before_company=asked == "company")
+    tokens = _tokens(words)
+    return (
+        0 < len(tokens) <= 4
+        and not _is_pause(tokens)
+        and not any(_NEGATION.search(token) for token in tokens)
+        and not _is_clause(tokens)
+        and (asked == "company" or not any(character.isdigit() for character in words))
+    )
+
+
+def _says_it_alone(token: str) -> bool:
+    """A word that is an answer of its own, and no name or company: "skip",
+    "later", "tomorrow", "same", "asdf", or a word of a sentence ("ok", "me")."""
+    if token in _ANSWERS_ALONE or _KEYBOARD_MASH.search(token):
+        return True
+    return token in FUNCTION_WORDS and token not in GIVEN_NAMES_ALONE
+
+
+def _says_no_answer(words: str, tokens: list[str]) -> bool:
+    """Whether a few common words, all of them, make a non-answer: a word that
+    is one alone or of the refusal lists ("another time"), a negation, a clause,
+    a time ("next week", "a few days"), or a sentence of three words or more.
+    "Fast Company" and "Summer Day" are none of these."""
+    refusing = _ANSWERS_ALONE | _REFUSING
+    return (
+        len(tokens) >= 3
+        or all(token in FUNCTION_WORDS for token in tokens)
+        or any(token in refusing or _KEYBOARD_MASH.search(token) for token in tokens)
+        or any(_NEGATION.search(token) for token in tokens)
+        or _is_clause(tokens)
+        or _names_a_time(words, tokens)
+    )
+
+
+def _names_a_time(words: str, tokens: list[str]) -> bool:
+    """A time the timing parsers read ("next week", "from May"), or a count of a
+    unit ("few weeks", "a fortnight")."""
+    if timing_expressions(words):
+        return True
+    pairs = pairwise(tokens)
+    return any(first in TIMING_QUANTIFIERS and unit in TIMING_UNITS for first, unit in pairs)
 
 
 def _reason_besides(
     words: str, tokens: list[str], content: list[str], *, company: bool
 ) -> NonAnswer | None:
     """Why words that are not all common ones are still no name or company."""
-    if tokens[0] in (_COMPANY_REFUSAL_OPENERS if company else _NAME_REFUSAL_OPENERS):
-        return DECLINED
     if _states_timing(words, content):
         return TIMING_ANSWER
     if all(token.isdigit() for token in content) or (

@@ -8,18 +8,21 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from bot.leads.checks import check_company, check_name
 from bot.leads.extraction import Message, extract
+from bot.leads.parsing.asides import without_lead_ins
 from bot.leads.parsing.contact import company_name, contact_details, person_name
 from bot.leads.parsing.non_answer_words import (
     DECLINING,
     HEDGING,
     PAUSE_COMPANIONS,
     PAUSING,
+    PAUSING_ALONE,
     PLACEHOLDERS,
+    REFUSING_ALONE,
     VOCABULARY,
 )
 from bot.leads.parsing.non_answers import non_answer
@@ -106,9 +109,10 @@ def test_the_table_is_large_enough_and_held_out():
     assert not sweep & {phrase.lower() for phrase in not_names}
 
 
-# Properties: any words of the refusal lists are no name; a name that shares a
-# word with them still is.
+# Properties: words of the refusal lists, with one that refuses on its own,
+# are no name; a name that shares a word with them still is.
 REFUSAL_WORDS = sorted((DECLINING | HEDGING | PLACEHOLDERS) - {"sure", "fine"})
+REFUSING_ON_THEIR_OWN = sorted(REFUSING_ALONE)
 PAUSE_WORDS = sorted(PAUSING)
 NAME_LETTERS = st.characters(whitelist_categories=("Lu", "Ll", "Lo"))
 SURNAMES = st.text(NAME_LETTERS, min_size=3, max_size=12).filter(
@@ -118,8 +122,21 @@ GIVEN_NAMES_THAT_ARE_WORDS = ["Will", "May", "Hope", "Grant", "Bill", "Rich", "S
 GIVEN_NAMES_THAT_ARE_WORDS += ["June", "Skip", "Dawn", "Faith", "Chance", "Joy", "Grace", "Sky"]
 
 
-@given(st.lists(st.sampled_from(REFUSAL_WORDS), min_size=1, max_size=4))
-def test_refusal_words_alone_are_never_a_name(words):
+@given(
+    st.sampled_from(REFUSING_ON_THEIR_OWN),
+    st.lists(st.sampled_from(REFUSAL_WORDS), max_size=3),
+    st.randoms(use_true_random=False),
+)
+def test_refusal_words_with_one_that_refuses_alone_are_never_a_name(word, others, shuffle):
+    words = [word, *others]
+    shuffle.shuffle(words)
+    text = " ".join(words)
+    assert isinstance(person_name(text), Invalid)
+    assert isinstance(company_name(text), Invalid)
+
+
+@given(st.lists(st.sampled_from(REFUSAL_WORDS), min_size=2, max_size=4))
+def test_two_or_more_refusal_words_are_never_a_name(words):
     text = " ".join(words)
     assert isinstance(person_name(text), Invalid)
     assert isinstance(company_name(text), Invalid)
@@ -127,11 +144,20 @@ def test_refusal_words_alone_are_never_a_name(words):
 
 @given(
     st.lists(st.sampled_from(PAUSE_WORDS), min_size=1, max_size=2),
-    st.lists(st.sampled_from(sorted(PAUSE_COMPANIONS)), max_size=2),
+    st.lists(st.sampled_from(sorted(PAUSE_COMPANIONS)), min_size=1, max_size=2),
 )
 def test_a_filler_is_a_pause(pause, companions):
+    """ "just a moment", "let me check"; a word that pauses only in company
+    ("check", "back") is none alone, even after a lead-in ("ok back")."""
     text = " ".join([*companions, *pause])
+    assume(len(without_lead_ins(text).split()) > 1 or set(pause) & PAUSING_ALONE)
     assert person_name(text) == Invalid("paused")
+
+
+@given(st.sampled_from(sorted(PAUSING_ALONE)))
+def test_a_filler_word_alone_is_a_pause(word):
+    assert person_name(word) == Invalid("paused")
+    assert company_name(word.capitalize()) == Invalid("paused")
 
 
 @given(st.sampled_from(GIVEN_NAMES_THAT_ARE_WORDS), SURNAMES)

@@ -38,10 +38,10 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP) ## create .venv with Python 3.10 and the locked dependencies
 
-$(NLP_PIPELINE): $(STAMP) bot/nlp/entity_patterns.yml bot/nlp/pipeline.py
+$(NLP_PIPELINE): $(STAMP) bot/nlp/entity_patterns.yml bot/faq/aspects.yml bot/nlp/pipeline.py
 	$(BIN)/bot build-nlp --output build/spacy
 
-nlp: $(NLP_PIPELINE) ## build the spaCy pipeline (entity ruler) from bot/nlp/entity_patterns.yml
+nlp: $(NLP_PIPELINE) ## build the spaCy pipeline (entity ruler) from bot/nlp/entity_patterns.yml and bot/faq/aspects.yml
 
 $(VALIDATED): $(STAMP) $(TRAINING_INPUTS) bot/validation.py bot/project_checks.py $(wildcard tests/*.yml tests/model/*.yml)
 	$(BIN)/bot validate

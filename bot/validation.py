@@ -22,6 +22,10 @@ EXPLAINED_WARNINGS: dict[str, str] = {
     r"The utterance 'utter_(ask_rephrase|knowledge_no_more)' is not used in any story or rule": (
         "uttered by the knowledge actions (actions/faq.py) when the articles have no answer"
     ),
+    r"The utterance 'utter_ask_which_model' is not used in any story or rule": (
+        "uttered by action_answer_question (actions/faq.py) when a follow-up names no"
+        " model and the conversation has none yet"
+    ),
     r"The utterance 'utter_default' is not used in any story or rule": (
         "uttered by Rasa's action_default_fallback when no policy is confident"
     ),
@@ -37,8 +41,8 @@ EXPLAINED_WARNINGS: dict[str, str] = {
         " domain.yml lists; without the listing, Rasa reports 'faq' as unknown in rules"
     ),
     r"The utterance 'utter_faq_\w+' is not used in any story or rule": (
-        "the FAQ answers: Rasa's utter_faq utters the one FaqTopicSelector names"
-        " (bot.faq.topics.answer_response)"
+        "the FAQ answers: action_answer_question utters the one FaqTopicSelector names,"
+        " or the one the conversation's subject calls for (bot.faq.context)"
     ),
     r"'utter_faq' is (listed as a response action in the domain file, but there is no"
     r" matching response|used in the stories, but is not a valid utterance action)": (

@@ -1,4 +1,5 @@
-"""The FAQ topic catalogue: a button title and canonical question per topic."""
+"""The FAQ topic catalogue: a button title, canonical question, subjects and
+aspects per topic."""
 
 from __future__ import annotations
 
@@ -30,6 +31,9 @@ class Topic:
     key: str
     title: str
     question: str
+    subjects: tuple[str, ...] = ()  # the models it is about: outsourcing, offshoring...
+    aspects: tuple[str, ...] = ()  # what it says about them: definition, pros, cons...
+    more: tuple[str, ...] = ()  # knowledge sections that tell more, in order
 
     @property
     def intent(self) -> str:
@@ -46,11 +50,20 @@ class TopicsError(ValueError):
     """The topics file is malformed."""
 
 
+def _names(key: str, fields: Mapping[str, object], name: str) -> tuple[str, ...]:
+    values = fields.get(name, [])
+    if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
+        raise TopicsError(f"topic '{key}': {name} must be a list of names")
+    return tuple(values)
+
+
 def parse_topics(content: object) -> dict[str, Topic]:
-    """Builds the catalogue from the parsed YAML mapping ``key -> {title, question}``.
+    """Builds the catalogue from the parsed YAML mapping
+    ``key -> {title, question, subjects, aspects, more}``.
 
     Raises:
-        TopicsError: if an entry lacks a non-empty title or question.
+        TopicsError: if an entry lacks a non-empty title or question, or its
+            subjects, aspects or sections are not lists of names.
     """
     if not isinstance(content, Mapping) or not content:
         raise TopicsError("expected a mapping of topic key to {title, question}")
@@ -62,7 +75,14 @@ def parse_topics(content: object) -> dict[str, Topic]:
             raise TopicsError(f"topic '{key}' needs a title")
         if not (isinstance(question, str) and question.strip()):
             raise TopicsError(f"topic '{key}' needs a question")
-        topics[str(key)] = Topic(key=str(key), title=title.strip(), question=question.strip())
+        topics[str(key)] = Topic(
+            key=str(key),
+            title=title.strip(),
+            question=question.strip(),
+            subjects=_names(key, fields, "subjects"),
+            aspects=_names(key, fields, "aspects"),
+            more=_names(key, fields, "more"),
+        )
     return topics
 
 

@@ -2,7 +2,8 @@
 
 No spaCy model can be downloaded here, so the pipeline starts from spaCy's
 blank English language (its rule-based tokenizer) and adds an entity ruler
-that marks tech stacks, roles, seniority, engagement models and countries.
+that marks tech stacks, roles, seniority, engagement models, countries, the
+agency, and the aspects a question asks about (bot/faq/aspects.yml).
 Rasa loads the saved folder with ``SpacyNLP`` (``model: build/spacy``).
 """
 
@@ -13,6 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
+
+from bot.faq.aspects import ASPECT_ENTITY, ASPECTS_FILE, AspectsError, load_aspects
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -25,14 +28,23 @@ class PatternsError(ValueError):
     """The entity patterns file is malformed."""
 
 
-def load_patterns(path: Path = PATTERNS_FILE) -> dict[str, list[str]]:
-    """Reads the patterns file: a mapping of entity label to its phrases.
+def load_patterns(
+    path: Path = PATTERNS_FILE, aspects_path: Path | None = ASPECTS_FILE
+) -> dict[str, list[str]]:
+    """Reads the patterns file: a mapping of entity label to its phrases,
+    with the words of every aspect (``aspects_path``) under the label ``aspect``.
 
     Raises:
         PatternsError: if the file is not a mapping of labels to lists of
             non-empty phrases, or a phrase is listed under two labels.
     """
     content = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if aspects_path is not None and isinstance(content, Mapping):
+        try:
+            aspects = load_aspects(aspects_path)
+        except AspectsError as error:
+            raise PatternsError(f"{aspects_path}: {error}") from error
+        content = {**content, ASPECT_ENTITY: [w for words in aspects.values() for w in words]}
     if not isinstance(content, Mapping) or not content:
         raise PatternsError(f"{path}: expected a mapping of entity label to phrases")
     patterns: dict[str, list[str]] = {}

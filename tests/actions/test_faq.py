@@ -9,9 +9,17 @@ from actions.faq import (
     MORE_BUTTON,
     TEAM_NEEDS_BUTTON,
     ActionAnswerFromKnowledge,
+    ActionAnswerQuestion,
     ActionTellMore,
 )
 from bot.faq.topics import load_topics
+
+NO_CONTEXT = {"conversation_subjects": None, "conversation_aspect": None, "last_topic": None}
+AFTER_OFFSHORING = {
+    "conversation_subjects": ["offshoring"],
+    "conversation_aspect": "definition",
+    "last_topic": "define_offshoring",
+}
 
 
 def slots_of(events):
@@ -28,7 +36,11 @@ async def test_a_question_the_articles_answer_gets_the_section_and_its_source(ma
     assert "From: *How to benefit from outstaffing" in message["text"]
     assert message["buttons"] == [MORE_BUTTON, TEAM_NEEDS_BUTTON]
     shown = "outstaffing-vs-outsourcing#outstaffing-scheme-two-the-agency-provides-the-people"
-    assert slots_of(events) == {"knowledge_question": question, "knowledge_shown": [shown]}
+    assert slots_of(events) == {
+        "knowledge_question": question,
+        "knowledge_shown": [shown],
+        **NO_CONTEXT,
+    }
 
 
 async def test_an_unanswerable_question_is_admitted_with_topics_and_the_team(make_tracker):
@@ -85,3 +97,85 @@ async def test_questions_arriving_together_build_the_knowledge_index_once():
     indexes = await asyncio.gather(*(faq.knowledge_index() for _ in range(6)))
     assert all(index is indexes[0] for index in indexes)
     assert faq._built_index.cache_info().misses == 1
+
+
+def follow_up(text: str, *entities: tuple[str, str], intent: str = "follow_up") -> dict:
+    return {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.9},
+        "entities": [{"entity": entity, "value": value} for entity, value in entities],
+    }
+
+
+async def test_a_follow_up_is_answered_for_the_subject_of_the_conversation(make_tracker):
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        latest_message=follow_up("and the downsides?", ("aspect", "downsides")),
+        slots=AFTER_OFFSHORING,
+    )
+    events = await ActionAnswerQuestion().run(dispatcher, tracker, {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_faq_offshoring_pros_cons"]
+    assert slots_of(events) == {
+        "knowledge_question": None,
+        "knowledge_shown": None,
+        "conversation_subjects": ["offshoring"],
+        "conversation_aspect": "cons",
+        "last_topic": "offshoring_pros_cons",
+    }
+
+
+async def test_a_model_named_alone_is_answered_for_the_aspect_of_the_conversation(make_tracker):
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        latest_message=follow_up(
+            "and outstaffing?", ("engagement_model", "outstaffing"), intent="inform"
+        ),
+        slots=AFTER_OFFSHORING,
+    )
+    await ActionAnswerQuestion().run(dispatcher, tracker, {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_faq_define_outstaffing"]
+
+
+async def test_a_follow_up_about_what_was_just_answered_tells_more_instead(make_tracker):
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        latest_message=follow_up("why?", ("aspect", "why")),
+        slots={
+            "conversation_subjects": ["offshoring"],
+            "conversation_aspect": "pros",
+            "last_topic": "offshoring_advantages",
+        },
+    )
+    events = await ActionAnswerQuestion().run(dispatcher, tracker, {})
+    [reply] = dispatcher.messages
+    assert reply["text"].endswith("From: *Offshoring vs outsourcing, with pros, cons and examples*")
+    more = load_topics()["offshoring_advantages"].more
+    assert slots_of(events) == {"knowledge_question": None, "knowledge_shown": [more[0]]}
+
+
+async def test_a_follow_up_with_no_subject_yet_asks_which_model_and_keeps_the_aspect(make_tracker):
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(latest_message=follow_up("and the cons?", ("aspect", "cons")))
+    events = await ActionAnswerQuestion().run(dispatcher, tracker, {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_ask_which_model"]
+    assert slots_of(events) == {**NO_CONTEXT, "conversation_aspect": "cons"}
+
+
+async def test_tell_me_more_after_a_topic_gives_its_sections_in_order(make_tracker):
+    shown: list[str] = []
+    for section in load_topics()["define_outstaffing"].more:
+        dispatcher = CollectingDispatcher()
+        tracker = make_tracker(
+            text="tell me more",
+            intent="more_info",
+            slots={"last_topic": "define_outstaffing", "knowledge_shown": shown},
+        )
+        events = await ActionTellMore().run(dispatcher, tracker, {})
+        shown = slots_of(events)["knowledge_shown"]
+        assert shown[-1] == section
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        text="tell me more", slots={"last_topic": "define_outstaffing", "knowledge_shown": shown}
+    )
+    await ActionTellMore().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == "utter_knowledge_no_more"

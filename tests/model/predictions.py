@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.faq.context import Context, choose_topic, read_question
+from bot.faq.topics import load_topics
+
 FALLBACK = "nlu_fallback"
+ANSWERING_INTENTS = ("faq", "follow_up", FALLBACK)  # answered by action_answer_question
 
 
 def predicted_label(parse_data: dict[str, Any]) -> str:
@@ -14,3 +18,12 @@ def predicted_label(parse_data: dict[str, Any]) -> str:
         return str(intent)
     response = parse_data["response_selector"]["faq"]["response"]
     return str(response["intent_response_key"])
+
+
+def answered_label(parse_data: dict[str, Any]) -> str:
+    """What a new visitor is answered: for a question, ``faq/<topic>`` of the
+    topic action_answer_question gives (bot.faq.context), else the NLU's label."""
+    if parse_data["intent"]["name"] not in ANSWERING_INTENTS:
+        return predicted_label(parse_data)
+    topic = choose_topic(read_question(parse_data), Context(), load_topics())
+    return topic.intent if topic is not None else predicted_label(parse_data)

@@ -30,7 +30,7 @@ def test_tell_me_more_gives_another_section(visitor):
     [first] = visitor.say("can you send us specialists for a temporary assignment?")
     [more] = visitor.say("tell me more")
     assert more["text"] != first["text"]
-    assert "From:" in more["text"] or "That's all our articles say" in more["text"]
+    assert "From:" in more["text"] or "That's all I have on it here" in more["text"]
 
 
 def test_an_off_topic_question_gets_the_honest_fallback(visitor, domain):

@@ -24,7 +24,7 @@ export PYTHONDONTWRITEBYTECODE ?= 1
 # Third-party deprecation notices (pkg_resources, pyparsing, jax) drown the output.
 export PYTHONWARNINGS ?= ignore::DeprecationWarning
 
-.PHONY: help install nlp train run shell validate lint lint-deploy browser test evaluate bench soak audit clean lock prune-dev
+.PHONY: help install nlp train run shell validate lint lint-deploy browser test test-month-ahead evaluate bench soak audit clean lock prune-dev
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -94,6 +94,14 @@ browser: ## install Debian's chromium for the browser tests, when it is missing
 
 test: $(VALIDATED) $(MODEL) lint browser ## validate the data, lint, then run every test, browser tests too
 	$(BIN)/pytest
+
+# The whole suite with the clock a month ahead (libfaketime, from Debian): no
+# test may depend on today's date. The monotonic clock stays real (timeouts).
+test-month-ahead: ## make test with the clock moved 30 days ahead (installs Debian's faketime)
+	@command -v faketime >/dev/null 2>&1 || { \
+	    $(APT_GET) install faketime >/dev/null 2>&1 || \
+	    { $(SUDO) apt-get update -qq && $(APT_GET) install faketime; }; }
+	FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f '+30d' $(MAKE) test
 
 evaluate: $(MODEL) ## cross-validate the NLU, run the test stories: reports/evaluation/, F1 baseline check
 	$(BIN)/bot evaluate --margin $(F1_MARGIN)

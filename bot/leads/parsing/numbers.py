@@ -58,6 +58,8 @@ VAGUE_QUANTITIES = (
     "numerous",
     "a number of",
     "multiple",
+    "a handful",
+    "handful",
 )
 
 # A number: signed digits with thousands separators or decimals and an

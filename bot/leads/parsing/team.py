@@ -59,11 +59,26 @@ def team_size_limits(size: float) -> int | Invalid:
     return int(size)
 
 
+# "a couple of developers", "a pair of testers": said loosely, so asked about
+# rather than taken as 2 (a couple of months stays two months: parsing/timing).
+_LOOSE_COUNT = re.compile(r"\b(?:couple|pair)\b", re.IGNORECASE)
+
+
+def _is_vague(match: re.Match[str]) -> bool:
+    """True for "a few developers", "a couple of QA engineers": no number given."""
+    number = match.group("number")
+    between = match.groupdict().get("between") or ""
+    return bool(_LOOSE_COUNT.search(number)) or mentions_vague_quantity(f"{number} {between}")
+
+
 def _counted(text: str) -> list[tuple[int, float]]:
-    """(position, count) of every "N people"-like phrase in the text."""
+    """(position, count) of every "N people"-like phrase in the text, but for
+    vague quantities ("a few developers"), which give no count."""
     found: dict[int, float] = {}
     for pattern in (_TEAM_OF, _N_PERSON_TEAM, _COUNTED_PEOPLE):
         for match in pattern.finditer(text):
+            if _is_vague(match):
+                continue
             value = number_value(match.group("number"))
             if value is not None and match.start("number") not in found:
                 found[match.start("number")] = value
@@ -98,6 +113,8 @@ def answered_team_size(text: str) -> int | Invalid:
         value = number_value(match.group("number"))
         if value is not None:
             numbers.append(value)
+    if _LOOSE_COUNT.search(text) and not re.search(r"\d", text):
+        return Invalid("vague")  # "a couple": how many exactly?
     if not numbers:
         return Invalid("vague" if mentions_vague_quantity(text) else "not_a_number")
     if len(numbers) > 1 and re.search(r"\d\s*(?:-|to|or)\s*\d|\bor\b|\bto\b", text):

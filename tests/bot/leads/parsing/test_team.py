@@ -17,6 +17,25 @@ from bot.leads.parsing.team import (
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "we need a couple of testers",
+        "We're looking to hire a few developers",
+        "a handful of engineers",
+        "a pair of QA engineers",
+        "several backend developers",
+    ],
+)
+def test_a_vague_quantity_in_passing_gives_no_team_size(text):
+    assert mentioned_team_size(text) is None
+
+
+@pytest.mark.parametrize("text", ["a couple", "a few", "a handful, maybe"])
+def test_a_vague_quantity_as_the_answer_is_asked_about(text):
+    assert answered_team_size(text) == Invalid("vague")
+
+
+@pytest.mark.parametrize(
     ("text", "size"),
     [
         ("we need 3 senior Python developers for 6 months starting ASAP", 3),
@@ -27,7 +46,6 @@ from bot.leads.parsing.team import (
         ("actually make it 4 developers", 4),
         ("a 5-person team", 5),
         ("twenty-five devs", 25),
-        ("a couple of testers", 2),
         ("we need 2 seniors", 2),
     ],
 )

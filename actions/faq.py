@@ -17,7 +17,7 @@ from functools import cache
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -36,6 +36,8 @@ SHOWN_SLOT = "knowledge_shown"
 # What the conversation is about (bot.faq.context.Context).
 SUBJECTS_SLOT, ASPECT_SLOT = "conversation_subjects", "conversation_aspect"
 TOPIC_SLOT = "last_topic"
+INFORM_INTENT, LEAD_FORM = "inform", "lead_form"
+TEAM_ENTITIES = ("role", "tech_stack", "seniority")
 
 
 _INDEX_BUILD = threading.Lock()
@@ -68,6 +70,14 @@ def topic_buttons(parse_data: dict[str, Any]) -> list[dict[str, str]]:
 def utter_hit(dispatcher: CollectingDispatcher, hit: Hit) -> None:
     """Sends a knowledge answer with its source and the next-step buttons."""
     dispatcher.utter_message(text=compose_answer(hit), buttons=[MORE_BUTTON, TEAM_NEEDS_BUTTON])
+
+
+def describes_a_team(message: dict[str, Any]) -> bool:
+    """True for an answer-like message (inform) outside the lead form that names
+    roles, technologies or seniority: a team need, for the lead form."""
+    if (message.get("intent") or {}).get("name") != INFORM_INTENT:
+        return False
+    return any(entity.get("entity") in TEAM_ENTITIES for entity in message.get("entities") or [])
 
 
 def read_context(tracker: Tracker) -> Context:
@@ -113,6 +123,9 @@ class ActionAnswerQuestion(Action):
         if typed_command(text) is not None:  # "/xyz": no question for the articles
             dispatcher.utter_message(response="utter_unknown_command")
             return [SlotSet(QUESTION_SLOT, None), SlotSet(SHOWN_SLOT, None)]
+        if describes_a_team(message):  # "we need 5 developers: 3 senior React…"
+            dispatcher.utter_message(response="utter_lead_intro")
+            return [FollowupAction(LEAD_FORM)]
         question, context = read_question(message), read_context(tracker)
         topics = load_topics()
         topic = choose_topic(question, context, topics)

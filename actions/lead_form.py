@@ -25,10 +25,12 @@ from actions.lead_support import (
     acknowledge_changes,
     acknowledge_details_instead_of_name,
     follow_up_events,
+    last_buttons,
     previous_message,
     runs_right_after_message,
     say_taken,
     settings,
+    typed_button_value,
 )
 from bot.leads import checks
 from bot.leads.extraction import Message, answers_the_form, extract
@@ -177,10 +179,16 @@ class ValidateLeadForm(FormValidationAction):
     async def get_extraction_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Every field the latest message mentions, as candidates to check."""
+        """Every field the latest message mentions, as candidates to check; a
+        button of the question picked by typing ("the first one") answers it."""
+        message = Message.from_parse_data(tracker.latest_message or {})
+        requested = tracker.get_slot(REQUESTED_SLOT)
+        picked = typed_button_value(message.text, last_buttons(tracker), requested)
+        if picked is not None:
+            return [SlotSet(str(requested), picked)]
         found = extract(
-            Message.from_parse_data(tracker.latest_message or {}),
-            requested=tracker.get_slot(REQUESTED_SLOT),
+            message,
+            requested=requested,
             current=tracker.slots,
             today=date.today(),
             default_phone_region=settings().default_phone_region,

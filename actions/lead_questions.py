@@ -1,4 +1,4 @@
-"""The lead form's questions for the name and the company, which follow up
+"""The lead form's questions for the name, the company and the email, which follow up
 answers the form could not use (Rasa runs ``action_ask_<form>_<slot>`` in
 place of ``utter_ask_<form>_<slot>`` when the domain lists it).
 
@@ -92,3 +92,20 @@ class ActionAskLeadFormCompany(AskFollowedUpQuestion):
     def name(self) -> str:
         """Rasa's name for the form's question about ``company``."""
         return "action_ask_lead_form_company"
+
+
+class ActionAskLeadFormEmail(AskFollowedUpQuestion):
+    """Asks for the work email our sales team replies to."""
+
+    responses: ClassVar[Mapping[Step, str]] = {
+        "first": "utter_ask_lead_form_email",
+        "again": "utter_ask_lead_form_email_again",
+        "explained": "utter_ask_lead_form_email_explained",
+        "open": "utter_ask_lead_form_email_open",
+        "offer": "utter_ask_lead_form_email_offer",
+        "offer_again": "utter_ask_lead_form_email_offer_again",
+    }
+
+    def name(self) -> str:
+        """Rasa's name for the form's question about ``email``."""
+        return "action_ask_lead_form_email"

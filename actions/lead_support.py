@@ -23,6 +23,7 @@ from bot.leads.fields import (
     WAITING_SLOT,
 )
 from bot.leads.follow_ups import FOLLOWED_UP_FIELDS, unusable_answers_now
+from bot.leads.parsing.choices import chosen_button, payload_value
 from bot.leads.said_back import said_back
 from bot.settings import Settings, load_settings
 
@@ -145,3 +146,20 @@ def follow_up_events(
 def cleared_lead_slots() -> list[dict[str, Any]]:
     """SlotSet events that forget every field of the lead in progress."""
     return [SlotSet(slot, None) for slot in ALL_LEAD_SLOTS]
+
+
+def last_buttons(tracker: Tracker) -> list[dict[str, Any]]:
+    """The buttons of the bot's last message (the question being answered)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot":
+            return list((event.get("data") or {}).get("buttons") or [])
+    return []
+
+
+def typed_button_value(text: str, buttons: list[dict[str, Any]], requested: Any) -> Any:
+    """The value for ``requested`` of the button a typed answer picks, if any."""
+    button = chosen_button(text, buttons) if requested else None
+    value = payload_value(button, str(requested)) if button else None
+    if value is None:
+        return None
+    return [value] if requested == "seniority" else value

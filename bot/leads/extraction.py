@@ -125,7 +125,9 @@ def _team(message: Message, current: Mapping[str, Any]) -> dict[str, Any]:
     elif size is not None:  # an out-of-range count: let the check explain why
         found["team_size"] = message.text
     roles = roles_from(message.values("role"))
-    if roles and not (set(roles) <= GENERIC_ROLES and current.get("roles")):
+    stack_named = bool(message.values("tech_stack"))
+    # "developers" alone says no role: asked, unless a stack makes it one ("Python developers")
+    if roles and not (set(roles) <= GENERIC_ROLES and (current.get("roles") or not stack_named)):
         found["roles"] = list(roles)
     levels = seniority_levels(message.values("seniority"))
     if levels:
@@ -191,6 +193,28 @@ def _answer(message: Message, requested: str) -> Any:
     return message.text
 
 
+ANSWERED_BY_OPTION = ("consent", "seniority", "engagement_model")
+SEASONS = frozenset({"spring", "summer", "autumn", "fall", "winter"})
+LISTED_FIELDS = ("roles", "tech_stack")
+
+
+def _drop_seasons(found: dict[str, Any]) -> None:
+    stack = [tech for tech in found.get("tech_stack", []) if tech.lower() not in SEASONS]
+    if stack:
+        found["tech_stack"] = stack
+    else:
+        found.pop("tech_stack", None)
+
+
+def _add_to_what_was_said(found: dict[str, Any], current: Mapping[str, Any]) -> None:
+    """Roles and technologies mentioned in passing add to those already given;
+    only an answer to their own question, or a change, replaces them."""
+    for field in LISTED_FIELDS:
+        given = current.get(field)
+        if field in found and isinstance(given, list):
+            found[field] = list(dict.fromkeys([*given, *found[field]]))
+
+
 def extract(
     message: Message,
     requested: str | None,
@@ -219,7 +243,12 @@ def extract(
     # The message's own words answer the question only when they state
     # nothing else ("we need 2 seniors" is no list of roles); a yes or no
     # answers only the consent question.
-    yes_or_no = message.intent in ("affirm", "deny") and requested != "consent"
+    # (a yes to a question with options is an answer the check refuses, saying them)
+    yes_or_no = message.intent in ("affirm", "deny") and requested not in ANSWERED_BY_OPTION
+    if requested == "start":  # "maybe spring?" is a season, not the framework
+        _drop_seasons(found)
+    if requested != "tech_stack" and message.intent != "change_lead_field":
+        _add_to_what_was_said(found, current)  # "they should know Kubernetes too"
     if requested and not found and message.intent not in NOT_FREE_TEXT and not yes_or_no:
         found[requested] = _answer(message, requested)
     if found.get("seniority") == [MIXED_SENIORITY] and current.get("seniority"):

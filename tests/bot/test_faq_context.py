@@ -20,8 +20,8 @@ from bot.knowledge.corpus import load_sections
 TOPICS = load_topics()
 
 
-def chosen(question: Question, context: Context = Context()) -> str | None:
-    topic = choose_topic(question, context, TOPICS)
+def chosen(question: Question, context: Context | None = None) -> str | None:
+    topic = choose_topic(question, context or Context(), TOPICS)
     return topic.key if topic else None
 
 

@@ -64,7 +64,7 @@ def test_a_rich_first_message_reaches_the_summary_asking_only_what_is_missing(vi
 
 
 def test_a_question_mid_form_is_answered_and_the_form_resumes(visitor, text_of):
-    visitor.say("I'd like to hire developers")
+    visitor.say("I'd like to hire Python developers")
     replies = visitor.say("wait, what's outstaffing?")
     assert "outstaffing" in texts(replies[:1]).lower()
     assert text_of("utter_ask_lead_form_team_size") in texts(replies[1:])
@@ -89,7 +89,7 @@ def test_cancel_leaves_the_form_and_forgets_the_answers(visitor, text_of):
     ],
 )
 def test_an_unusable_team_size_is_asked_again_with_the_reason(visitor, text_of, answer, reason):
-    visitor.say("I'd like to hire developers")
+    visitor.say("I'd like to hire Python developers")
     replies = visitor.say(answer)
     assert text_of(reason) in texts(replies)
     assert text_of("utter_ask_lead_form_team_size") in texts(replies)
@@ -267,3 +267,16 @@ def test_talk_to_a_person_at_the_name_question_says_how_and_moves_on(visitor, te
     assert text_of("utter_handover_in_form") in texts(replies)
     assert text_of("utter_ask_lead_form_name_explained") in texts(replies[-1:])
     assert "hello@agency.example" in texts(replies)
+
+
+def test_developers_alone_are_asked_which_roles(visitor, text_of):
+    replies = visitor.say("We're looking to hire a few developers")
+    assert text_of("utter_ask_lead_form_roles") in texts(replies)
+    assert "team_size" not in visitor.slots()  # "a few" is no number
+    assert "roles" not in visitor.slots()
+
+
+def test_a_typed_button_answers_the_question(visitor):
+    visitor.say("we need 4 Python developers for outstaffing from January")
+    visitor.say("the third one")  # of Junior, Middle, Senior, Lead, A mix
+    assert visitor.slots()["seniority"] == ["senior"]

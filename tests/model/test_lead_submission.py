@@ -48,6 +48,7 @@ def leads_of(repository: Any, visitor: Visitor) -> list[Any]:
 def test_a_plain_wish_to_hire_reaches_a_stored_lead_within_12_turns(visitor, repository, domain):
     script = [
         "I'd like to hire developers",
+        "frontend and backend developers",
         "5",
         "mostly seniors",
         "React and Node.js",

@@ -169,6 +169,14 @@ def _pieces(text: str, asked: str) -> list[tuple[str, str]]:
     return pieces
 
 
+# "I'm with Brightpixel", "I work for Acme": the company, though a name was asked.
+_COMPANY_CUE = re.compile(
+    r"^\s*(?:(?:i'?m|i am|we'?re|we are)\s+(?:with|at|from)|i\s+work\s+(?:at|for|with)"
+    r"|(?:our|my)\s+company\s+is|company\s*[:-])\s+(?P<company>\S.*)$",
+    re.IGNORECASE,
+)
+
+
 def contact_details(text: str, *, asked: str, default_region: str | None = None) -> ContactDetails:
     """Reads a contact card like "Jane Doe, Acme Ltd, jane@acme.com".
 
@@ -180,7 +188,8 @@ def contact_details(text: str, *, asked: str, default_region: str | None = None)
     no answer ("not telling", "next week"): "my phone is +44 20 7946 0958"
     gives the phone and no name. Asked for a name, a first piece that refuses
     it ("skip, Acme Ltd") is kept as ``refusal``, and what follows it is the
-    company, never the name.
+    company, never the name; so is one that says it is a company ("I'm with
+    Acme").
     """
     email = email_address(text)
     phone = phone_number(text, default_region)
@@ -192,7 +201,10 @@ def contact_details(text: str, *, asked: str, default_region: str | None = None)
         if _LETTER.search(words) and not is_aside(words) and not non_answer(typed, "company")
     ]
     name = company = None
-    if asked == "name" and refusal is None and answers:
+    cue = _COMPANY_CUE.match(pieces[0][0]) if pieces and refusal is None else None
+    if cue is not None and answers:  # "I'm with Acme": the company, and no name
+        company = _normalised(cue.group("company"))
+    elif asked == "name" and refusal is None and answers:
         if len(answers) == 1:
             answers = _NAME_COMPANY_SEPARATOR.split(answers[0], maxsplit=1)
         name = answers[0]

@@ -197,3 +197,44 @@ def test_asking_to_stop_at_the_name_question_still_stops(text):
 def test_a_name_with_a_word_of_the_refusal_lists_is_still_a_name():
     found = extract(message("Skip Bayless, Nothing Technology"), "name", {}, TODAY)
     assert found == {"name": "Skip Bayless", "company": "Nothing Technology"}
+
+
+def test_developers_alone_leave_the_roles_to_be_asked():
+    found = extract(
+        message("We're looking to hire a few developers", role=["developers"]), None, {}, TODAY
+    )
+    assert "roles" not in found
+    assert "team_size" not in found
+
+
+def test_developers_with_a_stack_are_the_roles():
+    text = "we need Python developers"
+    found = extract(message(text, role=["developers"], tech_stack=["Python"]), None, {}, TODAY)
+    assert found["roles"] == ["developer"]
+
+
+def test_a_season_answering_the_start_is_no_framework():
+    found = extract(
+        message("maybe spring?", tech_stack=["spring"]), "start", {"tech_stack": ["Go"]}, TODAY
+    )
+    assert "tech_stack" not in found
+    assert found["start"] == "maybe spring?"
+
+
+def test_technologies_in_passing_add_to_the_stack():
+    text = "outstaffing, and they should know Kubernetes too"
+    current = {"tech_stack": ["Go"]}
+    found = extract(message(text, tech_stack=["Kubernetes"]), "engagement_model", current, TODAY)
+    assert found["tech_stack"] == ["Go", "Kubernetes"]
+
+
+def test_the_answer_to_the_stack_question_replaces_it():
+    found = extract(
+        message("Rust", tech_stack=["Rust"]), "tech_stack", {"tech_stack": ["Go"]}, TODAY
+    )
+    assert found["tech_stack"] == ["Rust"]
+
+
+def test_a_yes_to_a_question_with_options_is_an_answer_to_check():
+    found = extract(message("yes", intent="affirm"), "engagement_model", {}, TODAY)
+    assert found == {"engagement_model": "yes"}

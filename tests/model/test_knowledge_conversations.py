@@ -43,3 +43,19 @@ def test_a_confident_faq_wins_over_the_articles(visitor, domain):
     [reply] = visitor.say("who is the legal employer of an outstaffed developer?")
     expected = " ".join(domain["responses"]["utter_faq_legal_employer"][0]["text"].split())
     assert " ".join(reply["text"].split()) == expected
+
+
+def test_how_to_reach_us_gives_the_agency_email_at_once(visitor):
+    [reply] = visitor.say("how can I contact you?")
+    assert "hello@agency.example" in reply["text"]
+    assert [button["title"] for button in reply["buttons"]] == [
+        "Request a call back",
+        "Discuss my team needs",
+    ]
+
+
+def test_a_follow_up_keeps_the_subject_through_the_real_bot(visitor, domain):
+    visitor.say("what is offshoring?")
+    [reply] = visitor.say("and the cons?")
+    expected = domain["responses"]["utter_faq_offshoring_pros_cons"][0]["text"]
+    assert " ".join(reply["text"].split()) == " ".join(expected.split())

@@ -58,6 +58,18 @@ def test_an_faq_gets_its_answer_and_a_quick_reply_works(page):
     expect(bot_messages(page).nth(2)).to_contain_text("service contract")
 
 
+def test_a_message_typed_while_the_answer_is_pending_is_shown_and_sent_after_it(page):
+    open_chat(page)
+    send(page, "what is outstaffing?")
+    send(page, "and the risks?")  # typed before the first answer arrives
+    expect(page.locator(".message.visitor")).to_have_count(2)
+    wait_for_bot(page, 3)
+    texts = page.locator(".message").all_inner_texts()
+    assert texts.index("and the risks?") > texts.index("what is outstaffing?")
+    assert "outstaffing" in bot_messages(page).nth(1).inner_text().lower()  # the first answer
+    expect(bot_messages(page).nth(2)).to_contain_text("labour law")  # the risks of outstaffing
+
+
 def requests_to(page: Any, path: str) -> list[Any]:
     """The requests the page makes to ``path`` from now on."""
     seen: list[Any] = []

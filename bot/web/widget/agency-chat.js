@@ -58,7 +58,10 @@
 
   function freshState() {
     // No session until the first message: the server issues it (startSession).
-    return { sessionId: null, token: null, messages: [], open: false, unread: 1, pending: null };
+    // pending: the message being sent; queue: those typed meanwhile, sent in turn.
+    return {
+      sessionId: null, token: null, messages: [], open: false, unread: 1, pending: null, queue: [],
+    };
   }
 
   function loadState() {
@@ -66,6 +69,7 @@
       const saved = JSON.parse(window.localStorage.getItem(storageKey));
       if (saved && Array.isArray(saved.messages)) {
         const state = { ...freshState(), ...saved };
+        if (!Array.isArray(state.queue)) state.queue = [];
         // A session id without its token (kept by an older widget) starts a new session.
         if (typeof state.sessionId !== "string" || typeof state.token !== "string") forgetSession(state);
         return state;
@@ -329,9 +333,11 @@
     let renewed = false;
     try {
       const messages = botMessages(await post(pending.text));
-      state.pending = null;
       for (const message of state.messages) delete message.error;
-      state.messages.push(...messages);
+      // The answer goes right after its question, before any message typed meanwhile.
+      state.messages.splice(pending.index + 1, 0, ...messages);
+      for (const queued of state.queue) queued.index += messages.length;
+      state.pending = state.queue.shift() || null;
       if (!state.open) state.unread += messages.length;
       retryAttempt = 0;
       showStatus("");
@@ -353,7 +359,7 @@
       saveState();
       render();
     }
-    if (renewed) deliver();
+    if (renewed || (state.pending && !state.pending.failed)) deliver();
   }
 
   function scheduleRetry() {
@@ -364,9 +370,11 @@
   }
 
   function say(text, shown = text) {
-    if (state.pending) return; // one message at a time: the next waits for the answer
+    // Shown at once; sent when the answer to the one before has arrived.
     state.messages.push({ from: "visitor", text: shown });
-    state.pending = { text, index: state.messages.length - 1 };
+    const message = { text, index: state.messages.length - 1 };
+    if (state.pending) state.queue.push(message);
+    else state.pending = message;
     saveState();
     render();
     deliver();

@@ -22,9 +22,9 @@ EXPLAINED_WARNINGS: dict[str, str] = {
     r"The utterance 'utter_(ask_rephrase|knowledge_no_more)' is not used in any story or rule": (
         "uttered by the knowledge actions (actions/faq.py) when the articles have no answer"
     ),
-    r"The utterance 'utter_(contact_us|handover_to_sales)' is not used in any story or rule": (
-        "uttered with the agency's email by action_contact_us and action_handover_to_sales"
-        " (actions/commands.py)"
+    r"The utterance 'utter_(contact_us|handover_to_sales|job_seeker)' is not used": (
+        "uttered with the agency's email by action_contact_us, action_handover_to_sales"
+        " (actions/commands.py) and action_job_seeker (actions/candidates.py)"
     ),
     r"The utterance 'utter_ask_which_model' is not used in any story or rule": (
         "uttered by action_answer_question (actions/faq.py) when a follow-up names no"

@@ -28,7 +28,18 @@ from bot.leads.parsing.timing import mentioned_budget, mentioned_duration, menti
 from bot.leads.vocabulary import MIXED_SENIORITY, canonical_engagement_model
 
 # Intents that never answer the form's question: the form steps aside for them.
-NEVER_ANSWERS = frozenset({"stop", "bot_challenge", "what_can_you_do", "goodbye", "thank"})
+NEVER_ANSWERS = frozenset(
+    {
+        "stop",
+        "bot_challenge",
+        "what_can_you_do",
+        "goodbye",
+        "thank",
+        "contact_us",
+        "job_seeker",  # a developer looking for work leaves the client's form
+        "small_talk",
+    }
+)
 # Intents whose words are not an answer in the visitor's own words, though
 # they may state values in passing ("actually make it 4 developers").
 NOT_FREE_TEXT = frozenset({"change_lead_field", "hire_developers", "ask_price", "request_human"})
@@ -90,6 +101,8 @@ def is_interruption(message: Message, requested: str | None) -> bool:
         return False
     if message.intent in NEVER_ANSWERS:
         return True
+    if message.intent == "follow_up":  # "and the cons?", not "maybe spring?"
+        return bool(message.values("aspect"))
     if message.intent == "faq":
         names_a_model = canonical_engagement_model(message.text.strip(" .!")) is not None
         return not (requested == "engagement_model" and names_a_model)

@@ -280,3 +280,17 @@ def test_a_typed_button_answers_the_question(visitor):
     visitor.say("we need 4 Python developers for outstaffing from January")
     visitor.say("the third one")  # of Junior, Middle, Senior, Lead, A mix
     assert visitor.slots()["seniority"] == ["senior"]
+
+
+def test_a_developer_looking_for_work_gets_the_candidate_path_not_the_lead_form(visitor):
+    replies = visitor.say("I'm a Java developer looking for a job")
+    assert "Send your CV" in texts(replies)
+    assert "active_loop" not in visitor.slots()
+    assert "roles" not in visitor.slots()
+
+
+def test_a_job_seeker_in_the_middle_of_the_lead_form_leaves_it(visitor):
+    visitor.say("I'd like to hire developers")
+    replies = visitor.say("actually I'm a developer myself, do you have vacancies")
+    assert "Send your CV" in texts(replies)
+    assert visitor.slots().get("requested_slot") is None

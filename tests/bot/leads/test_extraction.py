@@ -238,3 +238,20 @@ def test_the_answer_to_the_stack_question_replaces_it():
 def test_a_yes_to_a_question_with_options_is_an_answer_to_check():
     found = extract(message("yes", intent="affirm"), "engagement_model", {}, TODAY)
     assert found == {"engagement_model": "yes"}
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "entities"),
+    [
+        ("I'm a Java developer looking for a job", "job_seeker", {}),
+        ("how can I contact you?", "contact_us", {}),
+        ("how are you?", "small_talk", {}),
+        ("and the cons?", "follow_up", {"aspect": ["cons"]}),
+    ],
+)
+def test_other_goals_interrupt_the_form(text, intent, entities):
+    assert is_interruption(message(text, intent, **entities), "start")
+
+
+def test_a_short_answer_read_as_a_follow_up_still_answers_the_form():
+    assert not is_interruption(message("maybe spring?", "follow_up"), "start")

@@ -19,7 +19,7 @@ import pytest
 import requests
 import websockets
 
-from tests.server.rasa_process import local_environment, start_rasa, stop
+from tests.server.rasa_process import local_environment, start_actions, start_rasa, stop
 from tests.server.sanic_servers import TRACEBACK
 from tests.server.socket_visitor import REPLY_TIMEOUT_SECONDS, PollingConnection, SocketVisitor
 
@@ -39,9 +39,11 @@ def rasa_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def rasa_url(rasa_folder: Path) -> Iterator[str]:
     environment = local_environment(rasa_folder, SITE_ORIGINS=SITE, RATE_LIMIT_PER_IP="0")
+    actions = start_actions(environment, rasa_folder / "actions.log")  # it answers questions
     process = start_rasa(environment, rasa_folder / "rasa.log")
     yield f"http://127.0.0.1:{environment['RASA_PORT']}"
     stop(process)
+    stop(actions)
 
 
 async def connected(url: str) -> SocketVisitor:

@@ -54,10 +54,20 @@ class AskFollowedUpQuestion(Action, abc.ABC):
             events.append(SlotSet(UNUSABLE_ANSWERS_SLOT, count))
         step = question_step(count, waiting)
         if step is not None:
+            response = self.responses[step]
+            if step == "first":
+                response = self.first_question(tracker) or response
             dispatcher.utter_message(
-                response=self.responses[step], agency_email=settings().agency_email
+                response=response,
+                agency_email=settings().agency_email,
+                visitor_name=tracker.get_slot("name"),
             )
         return events
+
+    def first_question(self, tracker: Tracker) -> str | None:
+        """The first question when part of it is already answered: only the
+        rest, with thanks; None for the question as written."""
+        return None
 
 
 class ActionAskLeadFormName(AskFollowedUpQuestion):
@@ -76,6 +86,14 @@ class ActionAskLeadFormName(AskFollowedUpQuestion):
         """Rasa's name for the form's question about ``name``."""
         return "action_ask_lead_form_name"
 
+    def first_question(self, tracker: Tracker) -> str | None:
+        """ "Thanks, I've got your email. And your name and company?" """
+        if tracker.get_slot("company"):
+            return "utter_ask_lead_form_name_only"
+        if tracker.get_slot("email"):
+            return "utter_ask_lead_form_name_and_company"
+        return None
+
 
 class ActionAskLeadFormCompany(AskFollowedUpQuestion):
     """Asks which company the visitor is with."""
@@ -92,6 +110,10 @@ class ActionAskLeadFormCompany(AskFollowedUpQuestion):
     def name(self) -> str:
         """Rasa's name for the form's question about ``company``."""
         return "action_ask_lead_form_company"
+
+    def first_question(self, tracker: Tracker) -> str | None:
+        """ "Thanks, Olena. Which company are you with?" once the name is given."""
+        return "utter_ask_lead_form_company_after_name" if tracker.get_slot("name") else None
 
 
 class ActionAskLeadFormEmail(AskFollowedUpQuestion):

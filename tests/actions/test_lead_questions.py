@@ -5,7 +5,11 @@ from __future__ import annotations
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.lead_questions import ActionAskLeadFormCompany, ActionAskLeadFormName
+from actions.lead_questions import (
+    ActionAskLeadFormCompany,
+    ActionAskLeadFormEmail,
+    ActionAskLeadFormName,
+)
 
 
 async def ask(action, tracker, domain):
@@ -40,7 +44,7 @@ def test_no_two_forms_of_a_question_say_the_same():
     from tests.conftest import load_yaml
 
     responses = load_yaml("domain.yml")["responses"]
-    for action in (ActionAskLeadFormName(), ActionAskLeadFormCompany()):
+    for action in (ActionAskLeadFormName(), ActionAskLeadFormCompany(), ActionAskLeadFormEmail()):
         texts = [responses[name][-1]["text"] for name in action.responses.values()]
         assert len(set(texts)) == len(texts)
 
@@ -78,7 +82,7 @@ def test_every_follow_up_offers_a_way_to_a_person_with_three_buttons_at_most():
     from tests.conftest import load_yaml
 
     responses = load_yaml("domain.yml")["responses"]
-    for action in (ActionAskLeadFormName(), ActionAskLeadFormCompany()):
+    for action in (ActionAskLeadFormName(), ActionAskLeadFormCompany(), ActionAskLeadFormEmail()):
         for step, name in action.responses.items():
             [variant] = responses[name] if step != "first" else responses[name][-1:]
             assert len(variant.get("buttons", [])) <= 3, name
@@ -90,7 +94,7 @@ def test_after_the_open_invitation_the_question_offers_the_email_and_a_person():
     from tests.conftest import load_yaml
 
     responses = load_yaml("domain.yml")["responses"]
-    for slot in ("name", "company"):
+    for slot in ("name", "company", "email"):
         for step in ("offer", "offer_again"):
             [variant] = responses[f"utter_ask_lead_form_{slot}_{step}"]
             assert exits(variant) == {"email", "person"}
@@ -122,3 +126,32 @@ async def test_a_person_asked_for_again_and_again_never_hears_one_form_three_tim
         said.append(message["response"])
         count = events[-1]["value"]
     assert all(len(set(said[index : index + 3])) > 1 for index in range(len(said) - 2))
+
+
+@pytest.mark.parametrize(
+    ("given", "response"),
+    [
+        ({"email": "olena@brightpixel.io"}, "utter_ask_lead_form_name_and_company"),
+        ({"company": "Brightpixel"}, "utter_ask_lead_form_name_only"),
+        ({}, "utter_ask_lead_form_name"),
+    ],
+)
+async def test_the_contact_question_asks_only_for_what_is_missing(
+    make_tracker, domain, given, response
+):
+    tracker = make_tracker(slots={"requested_slot": "name", **given})
+    _, [said] = await ask(ActionAskLeadFormName(), tracker, domain)
+    assert said["response"] == response
+
+
+async def test_the_company_question_thanks_the_visitor_by_name(make_tracker, domain):
+    tracker = make_tracker(slots={"requested_slot": "company", "name": "Olena"})
+    _, [said] = await ask(ActionAskLeadFormCompany(), tracker, domain)
+    assert said["response"] == "utter_ask_lead_form_company_after_name"
+    assert said["visitor_name"] == "Olena"
+
+
+async def test_the_email_question_follows_up_unusable_answers_too(make_tracker, domain):
+    tracker = make_tracker(slots={"requested_slot": "email", "unusable_answers": 2})
+    _, [said] = await ask(ActionAskLeadFormEmail(), tracker, domain)
+    assert said["response"] == "utter_ask_lead_form_email_explained"

@@ -211,6 +211,37 @@ SEASONS = frozenset({"spring", "summer", "autumn", "fall", "winter"})
 LISTED_FIELDS = ("roles", "tech_stack")
 
 
+_REFUSAL_BEFORE = (
+    r"\b(?:no|without|not|drop|remove|minus|except|skip)\s+(?:the\s+|a\s+|an\s+|any\s+)?"
+)
+_CANONICAL = {"roles": roles_from, "tech_stack": technologies_from}
+_ENTITY_OF = {"roles": "role", "tech_stack": "tech_stack"}
+
+
+def refused_in_passing(message: Message) -> dict[str, set[str]]:
+    """The roles and technologies a message takes away: "and no QA", "without PHP"."""
+    refused: dict[str, set[str]] = {}
+    for field, entity in _ENTITY_OF.items():
+        named = [
+            value
+            for value in message.values(entity)
+            if re.search(_REFUSAL_BEFORE + re.escape(value) + r"\b", message.text, re.IGNORECASE)
+        ]
+        if named:
+            refused[field] = set(_CANONICAL[field](named))
+    return refused
+
+
+def _take_away(found: dict[str, Any], current: Mapping[str, Any], message: Message) -> None:
+    """Removes what the message refuses from what it and the lead say."""
+    for field, refused in refused_in_passing(message).items():
+        kept = [v for v in found.get(field, current.get(field) or []) if v not in refused]
+        if kept:
+            found[field] = kept
+        else:
+            found.pop(field, None)
+
+
 def _drop_seasons(found: dict[str, Any]) -> None:
     stack = [tech for tech in found.get("tech_stack", []) if tech.lower() not in SEASONS]
     if stack:
@@ -262,6 +293,7 @@ def extract(
         _drop_seasons(found)
     if requested != "tech_stack" and message.intent != "change_lead_field":
         _add_to_what_was_said(found, current)  # "they should know Kubernetes too"
+    _take_away(found, current, message)  # "make it 4 React devs and no QA"
     if requested and not found and message.intent not in NOT_FREE_TEXT and not yes_or_no:
         found[requested] = _answer(message, requested)
     if found.get("seniority") == [MIXED_SENIORITY] and current.get("seniority"):

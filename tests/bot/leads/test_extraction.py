@@ -255,3 +255,29 @@ def test_other_goals_interrupt_the_form(text, intent, entities):
 
 def test_a_short_answer_read_as_a_follow_up_still_answers_the_form():
     assert not is_interruption(message("maybe spring?", "follow_up"), "start")
+
+
+def test_a_role_refused_in_passing_is_taken_away():
+    text = "make it 4 react devs and no QA"
+    refused = message(text, "change_lead_field", role=["devs", "QA"], tech_stack=["react"])
+    current = {"roles": ["backend developer", "QA engineer"]}
+    found = extract(refused, None, current, TODAY)
+    assert found["roles"] == ["developer"]
+    assert found["team_size"] == 4
+
+
+def test_a_technology_refused_while_another_question_is_asked_leaves_the_rest():
+    found = extract(
+        message("without PHP please", tech_stack=["PHP"]),
+        "start",
+        {"tech_stack": ["PHP", "Laravel"]},
+        TODAY,
+    )
+    assert found["tech_stack"] == ["Laravel"]
+
+
+def test_a_named_technology_is_not_refused_by_a_no_elsewhere():
+    found = extract(
+        message("no, Python and Django", tech_stack=["Python", "Django"]), "tech_stack", {}, TODAY
+    )
+    assert found["tech_stack"] == ["Python", "Django"]

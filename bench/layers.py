@@ -5,11 +5,13 @@ model in-process and times what lies beneath it, one message at a time:
 
 - ``parse``: ``Agent.parse_message``, the NLU pipeline alone;
 - ``turn (memory)``: ``Agent.handle_message`` with Rasa's in-memory tracker
-  store: NLU, policies, the answer, no storage and no action server;
+  store: NLU, policies, the answer (``action_answer_question`` on the
+  project's action server, started here, over a kept-alive connection), no
+  storage;
 - ``turn (SQLite)``: the same with the project's SQLite tracker store, as served.
 
 Messages are the FAQ questions of the held-out paraphrases, each in a fresh
-conversation, so no action server is needed (an FAQ turn calls none).
+conversation.
 
 Run with ``make bench`` (or ``python -m bench.layers``).
 """
@@ -17,11 +19,16 @@ Run with ``make bench`` (or ``python -m bench.layers``).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import socket
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+import urllib.request
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
 import yaml
@@ -30,6 +37,41 @@ from bench.retraining import ROOT
 from bot.models import serving_model
 
 REPEATS = 3
+ACTION_SERVER_START_SECONDS = 120
+
+
+@contextlib.contextmanager
+def action_server() -> Iterator[str]:
+    """The project's action server on a free port, as served; its webhook URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [
+        sys.executable,
+        "-m",
+        "bot.action_server",
+        "--actions",
+        "actions",
+        "--port",
+        str(port),
+    ]
+    process = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + ACTION_SERVER_START_SECONDS
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the action server did not start") from None
+                time.sleep(0.5)
+        yield f"http://127.0.0.1:{port}/webhook"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 async def _time(step: Callable[[str, int], Awaitable[object]], texts: list[str]) -> list[float]:
@@ -49,21 +91,29 @@ def _row(name: str, timings: list[float]) -> str:
     return f"{name:16} {statistics.median(timings):8.2f} {p95:8.2f}"
 
 
-async def measure(model: Path, texts: list[str]) -> list[str]:
+async def measure(model: Path, texts: list[str], actions_url: str) -> list[str]:
     """One table row per layer: median and p95 milliseconds."""
     from rasa.core.agent import load_agent
     from rasa.core.channels.channel import UserMessage
     from rasa.core.tracker_store import InMemoryTrackerStore
+    from rasa.core.utils import AvailableEndpoints
     from rasa.utils.common import configure_logging_and_warnings
     from rasa.utils.log_utils import configure_structlog
 
+    from bot.action_connections import KeptAliveEndpointConfig
     from bot.rasa_server import speed_up_turns
+    from bot.settings import load_settings
     from bot.sqlite_tracker_store import SQLiteTrackerStore
+    from bot.tracker_store import endpoints
 
     speed_up_turns()  # as the Rasa server runs a turn
     configure_logging_and_warnings(logging.INFO)  # as `rasa run` does by default
     configure_structlog(logging.INFO)
-    agent = await load_agent(model_path=str(model))
+    served = {**endpoints(load_settings({}))["action_endpoint"], "url": actions_url}
+    action_endpoint = KeptAliveEndpointConfig(**served)
+    agent = await load_agent(
+        model_path=str(model), endpoints=AvailableEndpoints(action=action_endpoint)
+    )
     rows = [_row("parse", await _time(lambda text, _: agent.parse_message(text), texts))]
 
     async def turn(text: str, number: int) -> object:
@@ -76,6 +126,7 @@ async def measure(model: Path, texts: list[str]) -> list[str]:
         store = SQLiteTrackerStore(domain=agent.domain, db=str(Path(folder) / "tracker.db"))
         agent.tracker_store = agent.processor.tracker_store = store
         rows.append(_row("turn (SQLite)", await _time(turn, texts)))
+    await action_endpoint.close()
     return rows
 
 
@@ -84,7 +135,8 @@ def main() -> None:
     paraphrases = yaml.safe_load((ROOT / "tests/model/paraphrases.yml").read_text("utf-8"))
     texts = [row["text"] for row in paraphrases if row["expect"].startswith("faq/")]
     model = serving_model(ROOT / "models")
-    rows = asyncio.run(measure(model, texts))
+    with action_server() as actions_url:
+        rows = asyncio.run(measure(model, texts, actions_url))
     print(
         f"\nLayers of a turn, in one process ({model.name}, {len(texts)} FAQ questions"
         f" x {REPEATS}):"

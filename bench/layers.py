@@ -21,10 +21,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
@@ -42,27 +42,28 @@ ACTION_SERVER_START_SECONDS = 120
 
 @contextlib.contextmanager
 def action_server() -> Iterator[str]:
-    """The project's action server on a free port, as served; its webhook URL."""
+    """The project's action server on a free port, as ``bot run`` starts it; its webhook URL."""
+    from bot import stack
+    from bot.settings import load_settings
+
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    command = [
-        sys.executable,
-        "-m",
-        "bot.action_server",
-        "--actions",
-        "actions",
-        "--port",
-        str(port),
-    ]
+    service = stack.action_server(load_settings({"ACTIONS_PORT": str(port)}))
+    if service.health_url is None:
+        raise RuntimeError("the action server has no health URL to wait for")
     process = subprocess.Popen(
-        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        service.command,
+        cwd=ROOT,
+        env={**os.environ, **service.environment},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + ACTION_SERVER_START_SECONDS
         while True:
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2).close()
+                urllib.request.urlopen(service.health_url, timeout=2).close()
                 break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Mapping
-from typing import ClassVar, get_args
+from typing import ClassVar
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -29,13 +29,6 @@ from bot.leads.follow_ups import Step, question_step, unusable_answers_now
 # The visitor asked for a person instead of answering (the "Talk to a person"
 # button, or words): Rasa's rules answered, and the form asks again.
 PERSON_REQUEST = "request_human"
-
-
-def question_steps(slot: str) -> dict[Step, str]:
-    """The responses of each step of the question for ``slot``:
-    ``utter_ask_lead_form_<slot>`` first, then ``..._again``, ``..._explained``..."""
-    first = f"utter_ask_lead_form_{slot}"
-    return {step: first if step == "first" else f"{first}_{step}" for step in get_args(Step)}
 
 
 class AskFollowedUpQuestion(Action, abc.ABC):
@@ -80,7 +73,14 @@ class AskFollowedUpQuestion(Action, abc.ABC):
 class ActionAskLeadFormName(AskFollowedUpQuestion):
     """Asks who our sales team should contact."""
 
-    responses: ClassVar[Mapping[Step, str]] = question_steps("name")
+    responses: ClassVar[Mapping[Step, str]] = {
+        "first": "utter_ask_lead_form_name",
+        "again": "utter_ask_lead_form_name_again",
+        "explained": "utter_ask_lead_form_name_explained",
+        "open": "utter_ask_lead_form_name_open",
+        "offer": "utter_ask_lead_form_name_offer",
+        "offer_again": "utter_ask_lead_form_name_offer_again",
+    }
 
     def name(self) -> str:
         """Rasa's name for the form's question about ``name``."""
@@ -98,7 +98,14 @@ class ActionAskLeadFormName(AskFollowedUpQuestion):
 class ActionAskLeadFormCompany(AskFollowedUpQuestion):
     """Asks which company the visitor is with."""
 
-    responses: ClassVar[Mapping[Step, str]] = question_steps("company")
+    responses: ClassVar[Mapping[Step, str]] = {
+        "first": "utter_ask_lead_form_company",
+        "again": "utter_ask_lead_form_company_again",
+        "explained": "utter_ask_lead_form_company_explained",
+        "open": "utter_ask_lead_form_company_open",
+        "offer": "utter_ask_lead_form_company_offer",
+        "offer_again": "utter_ask_lead_form_company_offer_again",
+    }
 
     def name(self) -> str:
         """Rasa's name for the form's question about ``company``."""
@@ -112,7 +119,14 @@ class ActionAskLeadFormCompany(AskFollowedUpQuestion):
 class ActionAskLeadFormEmail(AskFollowedUpQuestion):
     """Asks for the work email our sales team replies to."""
 
-    responses: ClassVar[Mapping[Step, str]] = question_steps("email")
+    responses: ClassVar[Mapping[Step, str]] = {
+        "first": "utter_ask_lead_form_email",
+        "again": "utter_ask_lead_form_email_again",
+        "explained": "utter_ask_lead_form_email_explained",
+        "open": "utter_ask_lead_form_email_open",
+        "offer": "utter_ask_lead_form_email_offer",
+        "offer_again": "utter_ask_lead_form_email_offer_again",
+    }
 
     def name(self) -> str:
         """Rasa's name for the form's question about ``email``."""

@@ -71,13 +71,18 @@ def _is_vague(match: re.Match[str]) -> bool:
     return bool(_LOOSE_COUNT.search(number)) or mentions_vague_quantity(f"{number} {between}")
 
 
+def _is_article_before_team(pattern: re.Pattern[str], match: re.Match[str]) -> bool:
+    """True for "a dev team": one team, of an unknown number of people."""
+    return pattern is _N_PERSON_TEAM and match.group("number").lower() in ("a", "an")
+
+
 def _counted(text: str) -> list[tuple[int, float]]:
     """(position, count) of every "N people"-like phrase in the text, but for
     vague quantities ("a few developers"), which give no count."""
     found: dict[int, float] = {}
     for pattern in (_TEAM_OF, _N_PERSON_TEAM, _COUNTED_PEOPLE):
         for match in pattern.finditer(text):
-            if _is_vague(match):
+            if _is_vague(match) or _is_article_before_team(pattern, match):
                 continue
             value = number_value(match.group("number"))
             if value is not None and match.start("number") not in found:

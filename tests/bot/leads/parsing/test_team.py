@@ -55,7 +55,15 @@ def test_team_size_is_read_from_a_rich_message(text, size):
 
 @pytest.mark.parametrize(
     "text",
-    ["I want to hire developers", "for 6 months", "a lot of developers", "budget $20k", "hi"],
+    [
+        "I want to hire developers",
+        "for 6 months",
+        "a lot of developers",
+        "budget $20k",
+        "hi",
+        "we want to put together a dev team",
+        "we need a developer team for our app",
+    ],
 )
 def test_a_message_without_a_counted_team_states_no_size(text):
     assert mentioned_team_size(text) is None

@@ -32,7 +32,7 @@ _TIME_UNITS = r"(?:days?|weeks?|months?|years?|hours?|hrs?|mins?|minutes?|[km]|u
 _COUNTED_PEOPLE = re.compile(
     rf"(?<![\w.$€£])(?P<number>{NUMBER_PATTERN})[\s-]+"
     rf"(?P<between>(?:(?!{_TIME_UNITS}\b|and\b|or\b|of\b|to\b)[\w.+#/-]+\s+){{0,3}}?)"
-    rf"{_PEOPLE}\b",
+    rf"{_PEOPLE}\b(?![\s-]+team\b)",  # "a dev team" counts no developers
     re.IGNORECASE,
 )
 _TEAM_OF = re.compile(

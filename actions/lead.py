@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
+import uuid
+from datetime import date, datetime, timezone
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -17,21 +18,26 @@ from bot.leads import transcript
 from bot.leads.extraction import Message, extract
 from bot.leads.fields import (
     ALL_LEAD_SLOTS,
+    CONSENT_TEXT_SLOT,
+    CONSENT_TIME_SLOT,
     EDITABLE_FIELDS,
     FIELD_TO_CHANGE_SLOT,
     FIELDS_BY_SLOT,
+    REQUEST_ID_SLOT,
 )
 from bot.leads.intake import intake_for
 from bot.leads.parsing.cues import mentioned_field
 from bot.leads.submission import IncompleteLeadError, build_submission
-from bot.leads.summary import escape_markdown, render_summary
+from bot.leads.summary import details_to_offer, escape_markdown, render_summary
 
 logger = logging.getLogger(__name__)
 LEAD_FORM = "lead_form"
+CONSENT_QUESTION = "utter_lead_consent"
 
 
 class ActionShowLeadSummary(Action):
-    """Shows every field of the lead and asks to send, change or cancel it."""
+    """Shows the lead, offers the details that would help sales, and asks to
+    send it: confirming is the visitor's consent to be contacted."""
 
     def name(self) -> str:
         """The action's name in domain.yml."""
@@ -40,11 +46,36 @@ class ActionShowLeadSummary(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Utters ``utter_lead_summary`` with the escaped summary."""
+        """Utters the escaped summary, the offer and the consent question, and
+        keeps the question's words for the consent the confirmation gives."""
         dispatcher.utter_message(
             response="utter_lead_summary", summary=render_summary(tracker.slots)
         )
-        return [SlotSet(FIELD_TO_CHANGE_SLOT, None)]
+        details = details_to_offer(tracker.slots)
+        if details:
+            dispatcher.utter_message(response="utter_lead_details_offer", details=details)
+        dispatcher.utter_message(response=CONSENT_QUESTION)
+        return [
+            SlotSet(FIELD_TO_CHANGE_SLOT, None),
+            SlotSet(CONSENT_TEXT_SLOT, consent_text(domain)),
+            SlotSet(REQUEST_ID_SLOT, tracker.get_slot(REQUEST_ID_SLOT) or str(uuid.uuid4())),
+        ]
+
+
+def consent_text(domain: DomainDict) -> str:
+    """The words of the consent question, stored with the consent."""
+    variants = (domain.get("responses") or {}).get(CONSENT_QUESTION) or [{}]
+    return " ".join(str(variants[0].get("text", "")).split())
+
+
+def consent_given(tracker: Tracker, now: datetime) -> dict[str, Any]:
+    """The consent slots a confirmation of the summary sets; none when the
+    visitor never saw the consent question (the summary shows it first), or
+    when they already gave it (a second try of a lead that failed to send)."""
+    already = tracker.get_slot("consent") is True and tracker.get_slot(CONSENT_TIME_SLOT)
+    if already or not tracker.get_slot(CONSENT_TEXT_SLOT):
+        return {}
+    return {"consent": True, CONSENT_TIME_SLOT: now.isoformat()}
 
 
 class ActionSubmitLead(Action):
@@ -65,9 +96,10 @@ class ActionSubmitLead(Action):
         """Submits the lead (idempotently) and clears the form's slots on success."""
         from bot.leads.spool import SpoolError
 
+        consent = consent_given(tracker, datetime.now(timezone.utc))
         try:
             submission = build_submission(
-                tracker.slots,
+                {**tracker.slots, **consent},
                 conversation_id=tracker.sender_id,
                 transcript=transcript.transcript(tracker.events),
                 page_url=transcript.page_url(tracker.events),
@@ -86,7 +118,7 @@ class ActionSubmitLead(Action):
             dispatcher.utter_message(
                 response="utter_lead_store_failed", agency_email=settings().agency_email
             )
-            return []
+            return [SlotSet(slot, value) for slot, value in consent.items()]
         revised = outcome.action in ("updated", "unchanged")
         response = "utter_lead_resubmitted" if revised else "utter_lead_submitted"
         dispatcher.utter_message(

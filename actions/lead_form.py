@@ -10,9 +10,8 @@ name and company questions also count unusable answers in a row, which
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import date
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -37,11 +36,8 @@ from bot.leads.extraction import Message, answers_the_form, extract
 from bot.leads.fields import (
     ADVICE_GIVEN_SLOT,
     ASKED_FIELDS,
-    CONSENT_TEXT_SLOT,
-    CONSENT_TIME_SLOT,
     FIELD_TO_CHANGE_SLOT,
     OPTIONAL_FIELDS,
-    REQUEST_ID_SLOT,
     START_DATE_SLOT,
     UNUSABLE_ANSWERS_SLOT,
     WAITING_SLOT,
@@ -50,7 +46,6 @@ from bot.leads.follow_ups import explains_instead_of_reason, repeats
 from bot.leads.parsing.cues import is_skip
 from bot.leads.parsing.result import Invalid
 
-CONSENT_QUESTION = "utter_ask_lead_form_consent"
 LEAD_FORM = "lead_form"
 
 
@@ -82,6 +77,7 @@ def _insists(slot: str, value: Any, tracker: Tracker) -> bool:
     message = str((tracker.latest_message or {}).get("text") or "")
     return (
         asked_now
+        and not is_skip(str(value))  # "skip" twice is no name, however firmly said
         and bool(tracker.get_slot(UNUSABLE_ANSWERS_SLOT))
         and repeats(message, str(value))
         and repeats(previous_message(tracker), message)
@@ -126,12 +122,6 @@ def _optional(
     if isinstance(value, str) and is_skip(value):
         return {slot: None, FIELD_TO_CHANGE_SLOT: None}
     return _checked(slot, check(value), dispatcher, tracker)
-
-
-def consent_text(domain: DomainDict) -> str:
-    """The words of the consent question, stored with the consent."""
-    variants = (domain.get("responses") or {}).get(CONSENT_QUESTION) or [{}]
-    return " ".join(str(variants[0].get("text", "")).split())
 
 
 class ValidateLeadForm(FormValidationAction):
@@ -259,7 +249,13 @@ class ValidateLeadForm(FormValidationAction):
     def validate_company(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """The visitor's company, verbatim."""
+        """The visitor's company, verbatim; optional, so "skip" or "I'd rather
+        not say" leaves it out."""
+        refused = checks.check_company(value)
+        if isinstance(refused, Invalid) and (refused.code == "declined" or is_skip(str(value))):
+            if tracker.get_slot(REQUESTED_SLOT) == "company":
+                dispatcher.utter_message(response="utter_company_invalid_declined")
+            return {"company": None, FIELD_TO_CHANGE_SLOT: None}
         return _checked_name("company", value, dispatcher, tracker)
 
     def validate_email(
@@ -276,18 +272,3 @@ class ValidateLeadForm(FormValidationAction):
         return _optional(
             "phone", value, lambda v: checks.check_phone(v, region), dispatcher, tracker
         )
-
-    def validate_consent(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        """An explicit yes, stored with the question's words, the time and a form run id."""
-        consent = checks.check_consent(value)
-        if isinstance(consent, Invalid):
-            dispatcher.utter_message(response=f"utter_consent_invalid_{consent.code}")
-            return {"consent": None}
-        return {
-            "consent": True,
-            CONSENT_TEXT_SLOT: consent_text(domain),
-            CONSENT_TIME_SLOT: datetime.now(timezone.utc).isoformat(),
-            REQUEST_ID_SLOT: tracker.get_slot(REQUEST_ID_SLOT) or str(uuid.uuid4()),
-        }

@@ -87,11 +87,11 @@ class ActionAskLeadFormName(AskFollowedUpQuestion):
         return "action_ask_lead_form_name"
 
     def first_question(self, tracker: Tracker) -> str | None:
-        """ "Thanks, I've got your email. And your name and company?" """
+        """ "Thanks, I've got your email. And your name?" """
+        if tracker.get_slot("email"):
+            return "utter_ask_lead_form_name_after_email"
         if tracker.get_slot("company"):
             return "utter_ask_lead_form_name_only"
-        if tracker.get_slot("email"):
-            return "utter_ask_lead_form_name_and_company"
         return None
 
 
@@ -131,3 +131,7 @@ class ActionAskLeadFormEmail(AskFollowedUpQuestion):
     def name(self) -> str:
         """Rasa's name for the form's question about ``email``."""
         return "action_ask_lead_form_email"
+
+    def first_question(self, tracker: Tracker) -> str | None:
+        """ "Thanks, Olena. And your work email?" once the name is given."""
+        return "utter_ask_lead_form_email_after_name" if tracker.get_slot("name") else None

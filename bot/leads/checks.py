@@ -36,7 +36,6 @@ REASONS: dict[str, tuple[str, ...]] = {
     "company": ("empty", "too_long", "not_a_company", "asked_why", "declined", "paused"),
     "email": ("no_domain", "malformed", "missing"),
     "phone": ("needs_country_code", "invalid", "missing"),
-    "consent": ("declined", "unclear"),
 }
 
 
@@ -113,10 +112,3 @@ def check_phone(candidate: Any, default_region: str | None = None) -> str | Inva
     """A valid phone number in international format."""
     found = phone_number(str(candidate), default_region)
     return Invalid("missing") if found is None else found
-
-
-def check_consent(candidate: Any) -> bool | Invalid:
-    """Consent must be an explicit yes; a no or anything unclear is refused."""
-    if candidate is True:
-        return True
-    return Invalid("declined" if candidate is False else "unclear")

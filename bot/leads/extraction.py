@@ -17,6 +17,7 @@ from typing import Any
 
 from bot.leads.parsing.contact import contact_details, email_address, phone_number
 from bot.leads.parsing.cues import asks_to_stop, looks_like_question, typed_command
+from bot.leads.parsing.introductions import introduction
 from bot.leads.parsing.non_answers import DECLINED, PAUSED, TIMING_ANSWER, non_answer
 from bot.leads.parsing.team import (
     mentioned_team_size,
@@ -188,6 +189,10 @@ def _contact(message: Message, requested: str | None, region: str | None) -> dic
             found[requested] = message.text  # its check says why: "declined", "paused"
             return found
         found.update({k: v for k, v in (("name", details.name), ("company", details.company)) if v})
+    else:  # "Hi, I'm Marta Nowak from Fieldwise": given before it was asked
+        introduced = introduction(message.text)
+        given = (("name", introduced.name), ("company", introduced.company))
+        found.update({key: value for key, value in given if value})
     return found
 
 

@@ -1,7 +1,9 @@
 """The fields of a lead: their slot names, labels, and which the bot asks for.
 
 This is the one list the form, the summary and the consistency tests share:
-the order of ``ASKED_FIELDS`` is the order the bot asks in.
+the order of ``ASKED_FIELDS`` is the order the bot asks in. Sales need the
+team and the contact to reply, so only those are asked; the other details are
+taken whenever the visitor gives them, and offered once, with the summary.
 """
 
 from __future__ import annotations
@@ -21,23 +23,28 @@ class LeadField:
 FIELDS: tuple[LeadField, ...] = (
     LeadField("roles", "Roles", asked=True),
     LeadField("team_size", "Team size", asked=True),
-    LeadField("seniority", "Seniority", asked=True),
-    LeadField("tech_stack", "Tech stack", asked=True),
-    LeadField("engagement_model", "Engagement model", asked=True),
-    LeadField("start", "Start", asked=True),
+    LeadField("seniority", "Seniority", asked=False),
+    LeadField("tech_stack", "Tech stack", asked=False),
+    LeadField("engagement_model", "Engagement model", asked=False),
+    LeadField("start", "Start", asked=False),
     LeadField("duration", "Duration", asked=False),
     LeadField("budget", "Budget", asked=False),
     LeadField("name", "Name", asked=True),
-    LeadField("company", "Company", asked=True),
+    LeadField("company", "Company", asked=False),
     LeadField("email", "Work email", asked=True),
     LeadField("phone", "Phone", asked=False),
-    LeadField("consent", "Consent to be contacted", asked=True),
+    LeadField("consent", "Consent to be contacted", asked=False),
 )
 FIELDS_BY_SLOT = {field.slot: field for field in FIELDS}
+# Consent is no question of its own: confirming the summary gives it.
+CONSENT_FIELD = "consent"
 ASKED_FIELDS = tuple(field.slot for field in FIELDS if field.asked)
-OPTIONAL_FIELDS = tuple(field.slot for field in FIELDS if not field.asked)
+# The details a visitor may add (the summary offers them): taken from any message.
+OPTIONAL_FIELDS = tuple(
+    field.slot for field in FIELDS if not field.asked and field.slot != CONSENT_FIELD
+)
 # Fields a visitor can change from the summary (consent is given, not edited).
-EDITABLE_FIELDS = tuple(field.slot for field in FIELDS if field.slot != "consent")
+EDITABLE_FIELDS = tuple(field.slot for field in FIELDS if field.slot != CONSENT_FIELD)
 
 # Slots the lead form keeps beside the fields; all are cleared with the lead.
 START_DATE_SLOT = "start_date"

@@ -28,7 +28,8 @@ class TranscriptTurn:
 
 @dataclass(frozen=True)
 class LeadSubmission:
-    """A complete, validated lead as the visitor confirmed it.
+    """A validated lead as the visitor confirmed it: the team they need and
+    how to reach them, plus whatever details they chose to add.
 
     ``request_key`` identifies one run of the lead form in one conversation:
     submitting the same key again never creates a second lead.
@@ -38,15 +39,16 @@ class LeadSubmission:
     request_key: str
     roles: tuple[str, ...]
     team_size: int
-    seniority: tuple[str, ...]
-    tech_stack: tuple[str, ...]
-    engagement_model: str
-    start_text: str
     name: str
     email: str
-    company: str
     consent_text: str
     consent_given_at: datetime
+    # What the visitor chose to add beyond the team and the contact.
+    seniority: tuple[str, ...] = ()
+    tech_stack: tuple[str, ...] = ()
+    engagement_model: str | None = None
+    start_text: str | None = None
+    company: str | None = None
     start_date: date | None = None
     duration: str | None = None
     budget: str | None = None

@@ -43,6 +43,8 @@ def missing_fields(slots: Mapping[str, Any]) -> list[str]:
 
 
 def _texts(value: Any) -> tuple[str, ...]:
+    if value in (None, "", [], ()):
+        return ()
     if isinstance(value, list | tuple):
         return tuple(str(item) for item in value)
     return (str(value),)
@@ -74,16 +76,16 @@ def build_submission(
         request_key=request_key(conversation_id, str(slots[REQUEST_ID_SLOT])),
         roles=_texts(slots["roles"]),
         team_size=int(slots["team_size"]),
-        seniority=_texts(slots["seniority"]),
-        tech_stack=_texts(slots["tech_stack"]),
-        engagement_model=str(slots["engagement_model"]),
-        start_text=str(slots["start"]),
+        seniority=_texts(slots.get("seniority")),
+        tech_stack=_texts(slots.get("tech_stack")),
+        engagement_model=_optional(slots.get("engagement_model")),
+        start_text=_optional(slots.get("start")),
         start_date=date.fromisoformat(str(start_date)) if start_date else None,
         duration=_optional(slots.get("duration")),
         budget=_optional(slots.get("budget")),
         name=str(slots["name"]),
         email=str(slots["email"]),
-        company=str(slots["company"]),
+        company=_optional(slots.get("company")),
         phone=_optional(slots.get("phone")),
         consent_text=str(slots.get(CONSENT_TEXT_SLOT) or ""),
         consent_given_at=datetime.fromisoformat(str(slots[CONSENT_TIME_SLOT])),

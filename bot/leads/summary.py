@@ -1,4 +1,5 @@
-"""The summary a visitor confirms before the lead goes to sales.
+"""The summary a visitor confirms before the lead goes to sales, and the
+details it offers to add.
 
 Values are the visitor's own words and are shown as text: every character
 that the chat widget's markdown would act on is escaped, so a name like
@@ -12,10 +13,19 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from bot.leads.fields import FIELDS, START_DATE_SLOT
+from bot.leads.fields import CONSENT_FIELD, FIELDS, START_DATE_SLOT
 from bot.leads.vocabulary import ENGAGEMENT_MODELS
 
 NOT_GIVEN = "not given"
+# The details the summary offers to add, in the order they help sales most.
+OFFERED_DETAILS = (
+    ("seniority", "seniority"),
+    ("tech_stack", "tech stack"),
+    ("start", "start date"),
+    ("company", "company"),
+    ("budget", "budget"),
+)
+MOST_OFFERED = 4
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>#|~])")
 
 
@@ -41,9 +51,22 @@ def display_value(slot: str, value: Any, slots: Mapping[str, Any]) -> str:
 
 
 def render_summary(slots: Mapping[str, Any]) -> str:
-    """One markdown line per field: ``- **Label:** value``."""
+    """One markdown line per field asked or given: ``- **Label:** value``."""
     lines = []
     for field in FIELDS:
-        value = display_value(field.slot, slots.get(field.slot), slots)
-        lines.append(f"- **{field.label}:** {escape_markdown(value)}")
+        value = slots.get(field.slot)
+        if field.slot == CONSENT_FIELD or (not field.asked and value in (None, "", [])):
+            continue
+        shown = escape_markdown(display_value(field.slot, value, slots))
+        lines.append(f"- **{field.label}:** {shown}")
     return "\n".join(lines)
+
+
+def details_to_offer(slots: Mapping[str, Any], most: int = MOST_OFFERED) -> str | None:
+    """The details the visitor has not given that most help sales prepare, in
+    words ("seniority, tech stack or start date"); None when all are given."""
+    missing = [words for slot, words in OFFERED_DETAILS if slots.get(slot) in (None, "", [])]
+    if not missing:
+        return None
+    named = missing[:most]
+    return named[0] if len(named) == 1 else f"{', '.join(named[:-1])} or {named[-1]}"

@@ -229,6 +229,12 @@ def canonical_technology(phrase: str) -> str:
     return _TECHNOLOGY_NAMES.get(_key(phrase)) or " ".join(phrase.split())
 
 
+def is_known_role(phrase: str) -> bool:
+    """True when ``phrase`` names a role of the vocabulary ("devs", "QA")."""
+    key = _key(phrase)
+    return key in _ROLE_NAMES or _singular(key) in _ROLE_NAMES
+
+
 def is_known_technology(phrase: str) -> bool:
     """True when ``phrase`` names a technology of the vocabulary."""
     return _key(phrase) in _TECHNOLOGY_NAMES

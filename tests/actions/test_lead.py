@@ -190,3 +190,44 @@ async def test_summary_escapes_what_the_visitor_typed(make_tracker, domain):
     dispatcher = CollectingDispatcher()
     await ActionShowLeadSummary().run(dispatcher, make_tracker(slots=COMPLETE), domain)
     assert r"\<b\>Jane\</b\>" in dispatcher.messages[0]["summary"]
+
+
+MINIMAL = {
+    "roles": ["QA engineer"],
+    "team_size": 2,
+    "name": "Dana",
+    "email": "dana@acme.example",
+}
+
+
+async def test_summary_offers_missing_details_and_asks_the_consent_it_keeps(make_tracker, domain):
+    dispatcher = CollectingDispatcher()
+    events = await ActionShowLeadSummary().run(dispatcher, make_tracker(slots=MINIMAL), domain)
+    responses = [message["response"] for message in dispatcher.messages]
+    assert responses == ["utter_lead_summary", "utter_lead_details_offer", "utter_lead_consent"]
+    assert dispatcher.messages[1]["details"] == "seniority, tech stack, start date or company"
+    kept = slot_events(events)
+    assert kept["consent_text"].startswith("May our sales team contact you")
+    assert kept["lead_request_id"]
+
+
+async def test_confirming_the_summary_gives_the_consent_and_stores_the_lead(
+    make_tracker, domain, store_url
+):
+    shown = {**MINIMAL, "consent_text": "May we contact you?", "lead_request_id": "run-7"}
+    dispatcher = CollectingDispatcher()
+    await ActionSubmitLead().run(dispatcher, make_tracker(slots=shown), domain)
+    assert dispatcher.messages[0]["response"] == "utter_lead_submitted"
+    [lead] = LeadRepository(create_engine_for(store_url)).list()
+    assert lead.submission.consent_text == "May we contact you?"
+    assert lead.submission.company is None
+    assert lead.submission.seniority == ()
+    assert lead.submission.engagement_model is None
+    assert lead.submission.start_text is None
+
+
+async def test_a_confirmation_before_any_summary_goes_back_to_the_form(make_tracker, domain):
+    dispatcher = CollectingDispatcher()
+    events = await ActionSubmitLead().run(dispatcher, make_tracker(slots=MINIMAL), domain)
+    assert dispatcher.messages[0]["response"] == "utter_lead_incomplete"
+    assert events == [{"event": "followup", "name": "lead_form", "timestamp": None}]

@@ -19,7 +19,7 @@ async def run_form(tracker, domain):
     return slot_events(events), [m.get("response") for m in dispatcher.messages]
 
 
-async def test_a_rich_first_message_fills_five_fields_and_asks_the_next(make_tracker, domain):
+async def test_a_rich_first_message_fills_the_team_and_asks_for_the_contact(make_tracker, domain):
     tracker = make_tracker(
         text="we need 3 senior Python developers for 6 months starting ASAP",
         intent="hire_developers",
@@ -37,7 +37,7 @@ async def test_a_rich_first_message_fills_five_fields_and_asks_the_next(make_tra
     assert slots["duration"] == "6 months"
     assert slots["start"] == "as soon as possible"
     assert slots["start_date"]
-    assert slots["requested_slot"] == "engagement_model"
+    assert slots["requested_slot"] == "name"
     assert responses == []
 
 
@@ -101,22 +101,6 @@ async def test_not_sure_after_the_explanation_is_kept_for_sales(make_tracker, do
     assert slots["engagement_model"] == "not_sure"
 
 
-async def test_consent_stores_the_question_time_and_a_form_run_id(make_tracker, domain):
-    tracker = make_tracker(text="yes", intent="affirm", slots={"requested_slot": "consent"})
-    slots, _ = await run_form(tracker, domain)
-    assert slots["consent"] is True
-    assert slots["consent_text"].startswith("May our sales team contact you")
-    assert slots["consent_given_at"].endswith("+00:00")
-    assert slots["lead_request_id"]
-
-
-async def test_declined_consent_is_asked_again(make_tracker, domain):
-    tracker = make_tracker(text="no", intent="deny", slots={"requested_slot": "consent"})
-    slots, responses = await run_form(tracker, domain)
-    assert slots["consent"] is None
-    assert responses == ["utter_consent_invalid_declined"]
-
-
 async def test_a_question_mid_form_fills_nothing_so_the_form_steps_aside(make_tracker, domain):
     tracker = make_tracker(
         text="wait, what's outstaffing?",
@@ -163,7 +147,7 @@ async def test_the_name_after_a_phone_first_answer_is_the_name_not_the_company(
     slots, responses = await run_form(make_tracker(text="Dana Kowalski", slots=taken), domain)
     assert slots["name"] == "Dana Kowalski"
     assert slots.get("company") is None
-    assert slots["requested_slot"] == "company"
+    assert slots["requested_slot"] == "email"
     assert responses == []
 
 
@@ -186,8 +170,7 @@ async def test_a_sentence_without_a_name_is_refused_and_the_name_asked_again(mak
 async def test_why_instead_of_a_company_is_answered_and_the_company_asked_again(
     make_tracker, domain
 ):
-    taken = {**TEAM, "name": "Dana Kowalski", "requested_slot": "company"}
-    tracker = make_tracker(text="why do you need it", slots=taken)
+    tracker = make_tracker(text="why do you need it", slots=ASKING_COMPANY)
     slots, responses = await run_form(tracker, domain)
     assert slots["company"] is None
     assert slots["requested_slot"] == "company"
@@ -206,6 +189,14 @@ def test_previous_value_skips_this_turns_candidates(make_tracker):
 
 
 ASKING_NAME = {**TEAM, "requested_slot": "name"}
+# The company is optional: the form asks for it when a visitor changes it.
+ASKING_COMPANY = {
+    **TEAM,
+    "name": "Dana Kowalski",
+    "email": "dana@acme.example",
+    "lead_field_to_change": "company",
+    "requested_slot": "company",
+}
 
 
 async def test_a_refusal_of_the_name_hears_why_and_another_way(make_tracker, domain):
@@ -267,7 +258,7 @@ async def test_a_name_after_unusable_answers_resets_the_count(make_tracker, doma
     taken = {**ASKING_NAME, "unusable_answers": 2}
     slots, responses = await run_form(make_tracker(text="Sunday Adeyemi", slots=taken), domain)
     assert slots["name"] == "Sunday Adeyemi"
-    assert slots["requested_slot"] == "company"
+    assert slots["requested_slot"] == "email"
     assert slots["unusable_answers"] is None
     assert responses == []
 
@@ -326,14 +317,11 @@ def typed_twice(text: str, slots: dict, intent: str = "inform") -> dict:
     }
 
 
-ASKING_COMPANY = {**TEAM, "name": "Dana Kowalski", "requested_slot": "company"}
-
-
 @pytest.mark.parametrize("company", ["Next", "Zip", "Nothing", "Open", "Anything", "Fast Company"])
 async def test_a_company_called_by_an_ordinary_word_is_taken_at_once(make_tracker, domain, company):
     slots, responses = await run_form(make_tracker(text=company, slots=ASKING_COMPANY), domain)
     assert slots["company"] == company
-    assert slots["requested_slot"] == "email"
+    assert slots["requested_slot"] is None
     assert responses == []
 
 
@@ -341,20 +329,22 @@ async def test_a_company_called_by_an_ordinary_word_is_taken_at_once(make_tracke
 async def test_a_name_made_of_ordinary_words_is_taken_at_once(make_tracker, domain, name):
     slots, _ = await run_form(make_tracker(text=name, slots=ASKING_NAME), domain)
     assert slots["name"] == name
-    assert slots["requested_slot"] == "company"
-
-
-async def test_a_refused_company_given_again_right_away_is_taken_and_said_back(
-    make_tracker, domain
-):
-    tracker = make_tracker(**typed_twice("Skip", {**ASKING_COMPANY, "unusable_answers": 1}))
-    dispatcher = CollectingDispatcher()
-    slots = slot_events(await ValidateLeadForm().run(dispatcher, tracker, domain))
-    assert slots["company"] == "Skip"
     assert slots["requested_slot"] == "email"
-    assert slots["unusable_answers"] is None
-    [said] = dispatcher.messages
-    assert said["field_change"] == "your company is Skip"
+
+
+async def test_a_company_skipped_is_left_out_and_the_form_goes_on(make_tracker, domain):
+    tracker = make_tracker(**typed_twice("Skip", {**ASKING_COMPANY, "unusable_answers": 1}))
+    slots, responses = await run_form(tracker, domain)
+    assert slots["company"] is None
+    assert slots["requested_slot"] is None
+    assert responses == ["utter_company_invalid_declined"]
+
+
+async def test_skip_said_twice_is_no_name(make_tracker, domain):
+    tracker = make_tracker(**typed_twice("skip", {**ASKING_NAME, "unusable_answers": 1}))
+    slots, _ = await run_form(tracker, domain)
+    assert slots["name"] is None
+    assert slots["requested_slot"] == "name"
 
 
 async def test_a_refused_name_given_again_right_away_is_taken(make_tracker, domain):

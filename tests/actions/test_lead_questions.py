@@ -57,7 +57,8 @@ def test_the_explanation_gives_an_example_and_other_ways():
         text = responses[f"utter_ask_lead_form_{slot}_explained"][0]["text"]
         assert '"' in text  # an example in quotes
         assert "{agency_email}" in text
-        assert '"cancel"' in text
+        # a way on without it: "cancel" the request, or "skip" the optional company
+        assert ('"skip"' if slot == "company" else '"cancel"') in text
 
 
 async def test_after_a_filler_the_company_question_is_not_asked_and_waits_once(
@@ -98,7 +99,10 @@ def test_after_the_open_invitation_the_question_offers_the_email_and_a_person():
         for step in ("offer", "offer_again"):
             [variant] = responses[f"utter_ask_lead_form_{slot}_{step}"]
             assert exits(variant) == {"email", "person"}
-            assert "/stop" in {button["payload"] for button in variant["buttons"]}
+            if slot == "company":  # optional: leaving it out is the way on
+                assert '"skip"' in variant["text"]
+            else:
+                assert "/stop" in {button["payload"] for button in variant["buttons"]}
 
 
 async def test_asking_for_a_person_instead_moves_the_question_on_a_step(make_tracker, domain):
@@ -131,7 +135,7 @@ async def test_a_person_asked_for_again_and_again_never_hears_one_form_three_tim
 @pytest.mark.parametrize(
     ("given", "response"),
     [
-        ({"email": "olena@brightpixel.io"}, "utter_ask_lead_form_name_and_company"),
+        ({"email": "olena@brightpixel.io"}, "utter_ask_lead_form_name_after_email"),
         ({"company": "Brightpixel"}, "utter_ask_lead_form_name_only"),
         ({}, "utter_ask_lead_form_name"),
     ],
@@ -148,6 +152,13 @@ async def test_the_company_question_thanks_the_visitor_by_name(make_tracker, dom
     tracker = make_tracker(slots={"requested_slot": "company", "name": "Olena"})
     _, [said] = await ask(ActionAskLeadFormCompany(), tracker, domain)
     assert said["response"] == "utter_ask_lead_form_company_after_name"
+    assert said["visitor_name"] == "Olena"
+
+
+async def test_the_email_question_thanks_the_visitor_by_name(make_tracker, domain):
+    tracker = make_tracker(slots={"requested_slot": "email", "name": "Olena"})
+    _, [said] = await ask(ActionAskLeadFormEmail(), tracker, domain)
+    assert said["response"] == "utter_ask_lead_form_email_after_name"
     assert said["visitor_name"] == "Olena"
 
 

@@ -92,6 +92,12 @@ def same_content(stored: LeadSubmission, submitted: LeadSubmission) -> bool:
     return replace(stored, **_NOT_CONTENT) == replace(submitted, **_NOT_CONTENT)
 
 
+# Details a visitor may leave out, in columns created NOT NULL before they
+# were optional: "" there means not given (a column can only be relaxed on
+# SQLite by copying its table, which would cascade to the deliveries).
+NOT_NULL_OPTIONAL_TEXTS = ("engagement_model", "start_text", "company")
+
+
 def submission_values(submission: LeadSubmission) -> dict[str, Any]:
     """The ``leads`` columns that hold ``submission``."""
     values = {
@@ -101,6 +107,8 @@ def submission_values(submission: LeadSubmission) -> dict[str, Any]:
     }
     for name in ("roles", "seniority", "tech_stack"):
         values[name] = list(values[name])
+    for name in NOT_NULL_OPTIONAL_TEXTS:
+        values[name] = values[name] or ""
     values["email_key"] = email_key(submission.email)
     values["transcript"] = [turn_to_dict(turn) for turn in submission.transcript]
     return values
@@ -120,11 +128,11 @@ def lead_from_row(row: Row) -> StoredLead:
         team_size=row.team_size,
         seniority=tuple(row.seniority),
         tech_stack=tuple(row.tech_stack),
-        engagement_model=row.engagement_model,
-        start_text=row.start_text,
+        engagement_model=row.engagement_model or None,
+        start_text=row.start_text or None,
         name=row.name,
         email=row.email,
-        company=row.company,
+        company=row.company or None,
         consent_text=row.consent_text,
         consent_given_at=row.consent_given_at,
         start_date=row.start_date,

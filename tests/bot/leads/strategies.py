@@ -11,6 +11,9 @@ from bot.leads.model import LeadStatus, LeadSubmission, StoredLead, TranscriptTu
 # Every character a database stores as is: no NUL, no lone surrogate.
 storable_text = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"))
 optional_text = st.none() | storable_text
+# A detail the visitor may leave out: None when not given, never "" (the form
+# stores no empty answer; the store keeps "not given" as "" in these columns).
+detail_text = st.none() | storable_text.filter(bool)
 texts = st.lists(storable_text, max_size=4).map(tuple)
 offsets = st.integers(min_value=-12 * 60, max_value=14 * 60).map(
     lambda minutes: timezone(timedelta(minutes=minutes))
@@ -30,11 +33,11 @@ submissions = st.builds(
     team_size=st.integers(min_value=1, max_value=10_000),
     seniority=texts,
     tech_stack=texts,
-    engagement_model=storable_text,
-    start_text=storable_text,
+    engagement_model=detail_text,
+    start_text=detail_text,
     name=storable_text,
     email=storable_text,
-    company=storable_text,
+    company=detail_text,
     consent_text=storable_text,
     consent_given_at=moments,
     start_date=st.none() | st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1)),

@@ -23,7 +23,6 @@ CHECKS = {
     "company": checks.check_company,
     "email": checks.check_email,
     "phone": checks.check_phone,
-    "consent": checks.check_consent,
 }
 CANDIDATES = st.one_of(
     st.text(max_size=300),

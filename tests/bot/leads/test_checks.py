@@ -47,12 +47,6 @@ def test_start_check_returns_words_and_date():
     )
 
 
-def test_consent_must_be_an_explicit_yes():
-    assert checks.check_consent(True) is True
-    assert checks.check_consent(False) == Invalid("declined")
-    assert checks.check_consent("maybe") == Invalid("unclear")
-
-
 def test_email_and_phone_checks_say_when_nothing_is_there():
     assert checks.check_email("Initech") == Invalid("missing")
     assert checks.check_phone("none") == Invalid("missing")

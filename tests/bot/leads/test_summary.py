@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.leads.summary import NOT_GIVEN, escape_markdown, render_summary
+from bot.leads.summary import details_to_offer, escape_markdown, render_summary
 
 SLOTS = {
     "roles": ["backend developer", "QA engineer"],
@@ -22,13 +22,25 @@ SLOTS = {
 }
 
 
-def test_summary_lists_every_field_with_labels_and_readable_values():
+def test_summary_lists_every_field_given_with_labels_and_readable_values():
     summary = render_summary(SLOTS)
     assert "- **Roles:** backend developer, QA engineer" in summary
     assert "- **Engagement model:** Outstaffing" in summary
     assert "- **Start:** next month (from 23 Dec 2026)" in summary
-    assert f"- **Budget:** {NOT_GIVEN}" in summary
-    assert "- **Consent to be contacted:** yes" in summary
+
+
+def test_summary_leaves_out_details_not_given_and_the_consent_it_asks_for():
+    summary = render_summary({"roles": ["QA engineer"], "team_size": 2, "consent": True})
+    assert "Budget" not in summary
+    assert "Seniority" not in summary
+    assert "Consent" not in summary
+    assert "- **Name:** not given" in summary  # asked, so its absence shows
+
+
+def test_the_details_offered_are_those_missing_at_most_four():
+    assert details_to_offer(SLOTS) == "budget"
+    assert details_to_offer({}) == "seniority, tech stack, start date or company"
+    assert details_to_offer({**SLOTS, "budget": "$20k"}) is None
 
 
 def test_visitor_text_cannot_format_or_link():

@@ -34,6 +34,25 @@ class Run:
     summary_slots: dict[str, Any] = field(default_factory=dict)
     transcript: list[str] = field(default_factory=list)
     said_yes_to_summary: bool = False
+    unsaid: str = ""  # the scripted answers to questions the form never put
+    asked: set[str] = field(default_factory=set)  # the slots the form asked for
+
+    def judged(self) -> dict[str, Any]:
+        """The expected values the visitor got to say: every one but those
+        only in answers to questions never put (the form asks only for the
+        team and the contact; this visitor says the rest only when asked)."""
+        judged: dict[str, Any] = {}
+        never_asked = set(self.case.get("when_asked", {})) - self.asked - {"consent"}
+        for slot, want in self.case["expect"].items():
+            if slot in never_asked:
+                continue
+            if isinstance(want, list):
+                said = [item for item in want if str(item).lower() not in self.unsaid]
+                if said:
+                    judged[slot] = said
+            elif isinstance(want, bool) or str(want).lower() not in self.unsaid:
+                judged[slot] = want
+        return judged
 
     def thrice_in_a_row(self) -> list[str]:
         """The prompts the bot sent three times in a row."""
@@ -43,15 +62,16 @@ class Run:
     def wrong_values(self) -> list[str]:
         """Expected values missing from the summary, and values nobody gave."""
         expected = self.case["expect"]
+        stored = {**self.summary_slots, "consent": self.stored}  # "Yes, send it" consents
         problems = [
-            f"{slot}: expected {want!r}, stored {self.summary_slots.get(slot)!r}"
-            for slot, want in expected.items()
-            if not matches(self.summary_slots.get(slot), want)
+            f"{slot}: expected {want!r}, stored {stored.get(slot)!r}"
+            for slot, want in self.judged().items()
+            if not matches(stored.get(slot), want)
         ]
         problems += [
             f"{slot}: {value!r} stored, never given"
-            for slot, value in self.summary_slots.items()
-            if slot in LEAD_FIELDS and value is not None and slot not in expected
+            for slot, value in stored.items()
+            if slot in LEAD_FIELDS and value not in (None, False) and slot not in expected
         ]
         return problems
 
@@ -99,6 +119,7 @@ async def run_visitor(agent: Any, case: dict[str, Any]) -> Run:
         if "utter_lead_submitted" in responses:
             run.stored = True
             break
+    run.unsaid = " | ".join(text for texts in answers.values() for text in texts).lower()
     return run
 
 
@@ -111,6 +132,7 @@ def next_answer(run: Run, answers: dict[str, list[str]], tracker: Any) -> str | 
             return None
         run.said_yes_to_summary = True
         return "yes"
+    run.asked.add(asked)
     queued = answers.get(asked) or []
     return queued.pop(0) if queued else "skip"
 

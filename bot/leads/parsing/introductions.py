@@ -4,7 +4,8 @@ Ruiz, Ruiz Logistics, tomas@ruizlog.es".
 
 Only clear introductions count: a name is one to three capitalised words
 right after "my name is", "I'm" or "this is" (two at least after "this is"),
-or before "here" at the start of a sentence. Job titles, technologies and
+or before "here" at the start of a sentence, or alone before the email
+address in its sentence ("Olena Petrenko, Brightpixel, olena@..."). Job titles, technologies and
 ordinary words ("I'm Looking", "I'm CTO at Acme") are no names.
 """
 
@@ -83,11 +84,29 @@ _NOT_NAMES = frozenset(
         "recruiter",
         "recruiting",
         "talent",
+        "thanks",
+        "thank",
+        "sure",
+        "yes",
+        "ok",
+        "okay",
+        "hi",
+        "hello",
+        "hey",
+        "please",
+        "sorry",
+        "regards",
+        "cheers",
+        "best",
+        "email",
+        "contact",
     ]
 )
 # Words that may follow a name: "I'm Alex from Stripe", "Dana here".
 _LINKS = frozenset({"from", "at", "with", "of", "here", "and", "we", "i", "in", "for"})
 _MOST_WORDS = 3
+_EMAIL = re.compile(r"[^\s,;<>()\[\]]+@[^\s,;<>()\[\]]+")
+_SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+|\n")
 
 
 @dataclass(frozen=True)
@@ -143,6 +162,23 @@ def _after_lead_in(cue: str, rest: str) -> Introduction | None:
     return Introduction(" ".join(name), _company(after))
 
 
+def _card_before_email(text: str) -> Introduction | None:
+    """ "... from January. Olena Petrenko, Brightpixel, olena@brightpixel.io":
+    a sentence of a name, maybe a company, then the email address."""
+    email = _EMAIL.search(text)
+    if email is None:
+        return None
+    sentence = _SENTENCE_END.split(text[: email.start()])[-1]
+    pieces = [piece.strip() for piece in sentence.split(",") if piece.strip()]
+    if not pieces:
+        return None
+    words = pieces[0].split()
+    if len(_leading_name(words)) != len(words):
+        return None
+    company = pieces[1] if len(pieces) > 1 and pieces[1][0].isupper() else None
+    return Introduction(pieces[0], company)
+
+
 def introduction(text: str) -> Introduction:
     """The name and company ``text`` introduces, if it clearly does."""
     from bot.leads.parsing.contact import contact_details
@@ -156,6 +192,9 @@ def introduction(text: str) -> Introduction:
         found = _after_lead_in(match.group("cue"), match.group("rest"))
         if found is not None:
             return found
+    card_before_email = _card_before_email(text)
+    if card_before_email is not None:
+        return card_before_email
     here = _HERE.search(text)
     if here is not None and len(_leading_name(here.group("name").split())) >= 2:
         return Introduction(here.group("name"))

@@ -27,6 +27,7 @@ from bot.leads.parsing.introductions import Introduction, introduction
         ("my name is dana", "dana", None),
         ("I'm Anna, CTO of a fintech", "Anna", None),
         ("im Alex from Stripe", "Alex", "Stripe"),
+        ("3 React devs from May. Ola Nordmann, Fjord AS, ola@fjord.no", "Ola Nordmann", "Fjord AS"),
     ],
 )
 def test_a_clear_introduction_gives_the_name_and_company(text, name, company):
@@ -47,6 +48,8 @@ def test_a_clear_introduction_gives_the_name_and_company(text, name, company):
         "I'm not sure",
         "we need 3 senior Python developers",
         "React Native here please",
+        "Thanks, jane@acme.example",
+        "we need React devs, jane@acme.example",
     ],
 )
 def test_words_that_only_look_like_an_introduction_give_nothing(text):

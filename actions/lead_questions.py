@@ -23,7 +23,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.lead_support import settings
-from bot.leads.fields import UNUSABLE_ANSWERS_SLOT, WAITING_SLOT
+from bot.leads.fields import FIELD_TO_CHANGE_SLOT, UNUSABLE_ANSWERS_SLOT, WAITING_SLOT
 from bot.leads.follow_ups import Step, question_step, unusable_answers_now
 
 # The visitor asked for a person instead of answering (the "Talk to a person"
@@ -55,7 +55,8 @@ class AskFollowedUpQuestion(Action, abc.ABC):
         step = question_step(count, waiting)
         if step is not None:
             response = self.responses[step]
-            if step == "first":
+            if step == "first" and not tracker.get_slot(FIELD_TO_CHANGE_SLOT):
+                # (a field the visitor chose to change is asked plainly)
                 response = self.first_question(tracker) or response
             dispatcher.utter_message(
                 response=response,

@@ -232,16 +232,16 @@ def test_a_conversation_kept_by_an_older_widget_gets_a_session(page):
 def test_a_lead_completed_in_the_widget_reaches_the_sales_inbox(page, product: Stack):
     open_chat(page)
     send(page, "we need 3 senior Python developers for 6 months starting ASAP")
-    page.locator(".choice:not([disabled])", has_text="Outstaffing").click()
     expect(bot_messages(page).last).to_contain_text(
-        "Who should our sales team contact", timeout=20_000
+        "Who should our sales team reply to", timeout=20_000
     )
     send(page, "Browser Tester, Acme Ltd, tester@acme.example")
-    page.locator(".choice:not([disabled])", has_text="Yes, contact me").click()
-    expect(bot_messages(page).last).to_contain_text("Shall I send it?", timeout=20_000)
-    expect(page.locator(".composer input")).to_be_disabled()  # only the buttons answer
+    expect(bot_messages(page).last).to_contain_text(
+        "May our sales team contact you", timeout=20_000
+    )
+    expect(page.locator(".composer input")).to_be_enabled()  # details may be typed
     screenshot(page, "lead-summary")
-    page.locator(".choice:not([disabled])", has_text="Send it").click()
+    page.locator(".choice:not([disabled])", has_text="Yes, send it").click()
     expect(bot_messages(page).last).to_contain_text("within one business day", timeout=20_000)
     expect(page.locator(".composer input")).to_be_enabled()
 

@@ -29,9 +29,7 @@ SCRIPTS = {
     # Changing a detail at the summary opens the form again for the same lead.
     "lead completed": [
         "we need 3 senior Python developers starting next month",
-        "outstaffing",
         "Jane Doe, Acme Ltd, jane.stats@acme.example",
-        "yes",
         "change my email",
         "jane.doe.stats@acme.example",
         "/confirm_lead",

@@ -101,22 +101,18 @@ class ScriptBook:
         return Script("knowledge", (question, *self._maybe("tell me more", 0.5)))
 
     def lead(self) -> Script:
-        """A rich first message, the engagement model's button, contact details,
-        consent, then the summary's "Send it" button."""
+        """A rich first message with the engagement model, contact details (the
+        summary follows), then the summary's "Yes, send it" button."""
         number = next(self.leads)
         size, stack = self.random.randint(2, 8), self.random.choice(STACKS)
         timing = self.random.choice(["for 6 months starting ASAP", "starting next month"])
-        # Not "offshore_team": that button's payload is refused by the form
-        # (bot.leads.vocabulary maps "offshore team", not "offshore_team").
         model = self.random.choice(["outstaffing", "outsourcing"])
         person, company = self.random.choice(PEOPLE), self.random.choice(COMPANIES)
         domain = company.split()[0].lower()
         email = f"{person.split()[0].lower()}.{self.tag}{number}@{domain}.example"
         messages = (
-            f"we need {size} senior {stack} developers {timing}",
-            f'/inform{{"engagement_model": "{model}"}}',
+            f"we need {size} senior {stack} developers {timing}, {model}",
             f"{person}, {company}, {email}",
-            "yes",
             "/confirm_lead",
         )
         return Script("lead", messages, goal=LEAD_STORED)

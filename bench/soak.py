@@ -124,7 +124,7 @@ class _Visitor:
             await asyncio.sleep(self.think)
         if script.goal is not None:
             if any(script.goal in text for text in texts):
-                self.result.confirmed_emails.append(script.messages[2].rsplit(", ", 1)[-1])
+                self.result.confirmed_emails.append(script.messages[1].rsplit(", ", 1)[-1])
             else:
                 self.result.unconfirmed_lead_forms += 1
 

@@ -283,12 +283,19 @@ def extract(
     if is_interruption(message, requested):
         return {}
     found: dict[str, Any] = {}
+    # "outstaffing" at the name question is how they want to work, not who they are
+    model_alone = canonical_engagement_model(message.text.strip(" .!"))
+    if model_alone == "not_sure":  # "no idea" there refuses the name
+        model_alone = None
     if requested not in CONTACT_FIELDS or message.intent == "change_lead_field":
         found.update(_team(message, current))
+    elif model_alone is not None:
+        found["engagement_model"] = model_alone
     elif isinstance(size := mentioned_team_size(message.text), int):
         found["team_size"] = size
     found.update(_timing(message, today))
-    found.update(_contact(message, requested, default_phone_region))
+    if model_alone is None:
+        found.update(_contact(message, requested, default_phone_region))
     # The message's own words answer the question only when they state
     # nothing else ("we need 2 seniors" is no list of roles); a yes or no
     # answers only the consent question.

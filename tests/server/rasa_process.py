@@ -96,12 +96,11 @@ def stop(process: subprocess.Popen) -> None:
 
 
 def lead_form(name: str, email: str, phone: str) -> list[str]:
-    """A visitor's messages through a whole lead form, ending with "Send it"."""
+    """A visitor's messages through a whole lead form: the team, the contact
+    (the summary follows), then "Yes, send it"."""
     return [
         "we need 3 senior Python developers for 6 months starting ASAP",
-        '/inform{"engagement_model": "outstaffing"}',
         f"{name}, Acme Ltd, {email}, {phone}",
-        "yes",
         "/confirm_lead",
     ]
 

@@ -194,9 +194,7 @@ def test_a_message_without_the_token_gets_401_and_touches_nothing(rasa_port: int
 def test_someone_else_s_conversation_cannot_be_read_with_its_id(rasa_port: int):
     victim = visitor_of(rasa_port)
     victim.say("we need 3 senior Python developers for 6 months starting ASAP")
-    victim.say('/inform{"engagement_model": "outstaffing"}')
     summary = texts(victim.say("Vic Tim, Acme Ltd, vic.tim@acme.example, +44 20 7946 0958"))
-    summary += texts(victim.say("yes"))
     assert "vic.tim@acme.example" in summary  # what an eavesdropper is after
     attacker = visitor_of(rasa_port)
     tampered = victim.token[:-1] + ("B" if victim.token.endswith("A") else "A")

@@ -199,9 +199,7 @@ def test_a_confirmed_lead_reaches_the_sales_api_and_the_webhook(served_bot, webh
     visitor = RestVisitor.start(url)
     for message in [
         "we need 3 senior Python developers for 6 months starting ASAP",
-        "outstaffing",
         "Jane Doe, Acme Ltd, jane@acme.example",
-        "yes",
     ]:
         visitor.say(message)
     [reply] = visitor.say("/confirm_lead")

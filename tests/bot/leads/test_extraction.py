@@ -83,6 +83,26 @@ def test_a_model_named_as_an_answer_counts_even_if_nlu_saw_an_faq():
     assert found == {"engagement_model": "outstaffing"}
 
 
+def test_a_model_typed_at_the_name_question_is_the_model_not_a_name():
+    found = extract(message("outstaffing"), requested="name", current={}, today=TODAY)
+    assert found == {"engagement_model": "outstaffing"}
+
+
+def test_a_name_given_unasked_in_the_first_message_is_taken():
+    text = "Hi, I'm Olena Petrenko from Brightpixel. We need 2 QA engineers"
+    found = extract(
+        message(text, "hire_developers", role=["QA engineers"]),
+        requested=None,
+        current={},
+        today=TODAY,
+    )
+    assert (found["name"], found["company"], found["team_size"]) == (
+        "Olena Petrenko",
+        "Brightpixel",
+        2,
+    )
+
+
 def test_a_correction_changes_the_value_it_states_but_answers_nothing_else():
     found = extract(
         message("actually make it 4 developers", "change_lead_field", role=["developers"]),

@@ -196,6 +196,13 @@ def _contact(message: Message, requested: str | None, region: str | None) -> dic
     return found
 
 
+def _model_alone(message: Message) -> str | None:
+    """The engagement model a message is made of ("outstaffing"): at the name
+    question, how they want to work, not who they are ("no idea" is no model)."""
+    model = canonical_engagement_model(message.text.strip(" .!"))
+    return model if model != "not_sure" else None
+
+
 def _answer(message: Message, requested: str) -> Any:
     """The message's own words as the answer to the requested field."""
     if requested == "consent":
@@ -283,10 +290,7 @@ def extract(
     if is_interruption(message, requested):
         return {}
     found: dict[str, Any] = {}
-    # "outstaffing" at the name question is how they want to work, not who they are
-    model_alone = canonical_engagement_model(message.text.strip(" .!"))
-    if model_alone == "not_sure":  # "no idea" there refuses the name
-        model_alone = None
+    model_alone = _model_alone(message)
     if requested not in CONTACT_FIELDS or message.intent == "change_lead_field":
         found.update(_team(message, current))
     elif model_alone is not None:

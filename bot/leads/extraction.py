@@ -196,6 +196,14 @@ def _contact(message: Message, requested: str | None, region: str | None) -> dic
     return found
 
 
+def _drop_generic_roles(found: dict[str, Any]) -> None:
+    roles = found.get("roles")
+    if isinstance(roles, list):
+        specific = [role for role in roles if role not in GENERIC_ROLES]
+        if specific:
+            found["roles"] = specific
+
+
 def _model_alone(message: Message) -> str | None:
     """The engagement model a message is made of ("outstaffing"): at the name
     question, how they want to work, not who they are ("no idea" is no model)."""
@@ -310,6 +318,7 @@ def extract(
     if requested != "tech_stack" and message.intent != "change_lead_field":
         _add_to_what_was_said(found, current)  # "they should know Kubernetes too"
     _take_away(found, current, message)  # "make it 4 React devs and no QA"
+    _drop_generic_roles(found)  # "5 devs: 3 backend and 2 frontend" names two roles
     if requested and not found and message.intent not in NOT_FREE_TEXT and not yes_or_no:
         found[requested] = _answer(message, requested)
     if found.get("seniority") == [MIXED_SENIORITY] and current.get("seniority"):

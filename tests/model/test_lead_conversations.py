@@ -268,3 +268,14 @@ def test_a_job_seeker_in_the_middle_of_the_lead_form_leaves_it(visitor):
     replies = visitor.say("actually I'm a developer myself, do you have vacancies")
     assert "Send your CV" in texts(replies)
     assert visitor.slots().get("requested_slot") is None
+
+
+def test_a_question_or_thanks_at_the_summary_is_answered_and_a_yes_still_sends(visitor, text_of):
+    visitor.say("we need 2 senior Python developers")
+    replies = visitor.say("Olena Petrenko, olena@brightpixel.io")
+    assert text_of("utter_lead_consent") in texts(replies)
+    for interruption in ["what's the difference between outstaffing and outsourcing?", "thanks!"]:
+        replies = visitor.say(interruption)
+        assert text_of("utter_lead_consent") in texts(replies[-1:])  # the summary is back
+    replies = visitor.say("ok, send it")
+    assert "within one business day" in texts(replies)

@@ -83,6 +83,16 @@ def test_a_model_named_as_an_answer_counts_even_if_nlu_saw_an_faq():
     assert found == {"engagement_model": "outstaffing"}
 
 
+def test_devs_beside_named_roles_add_no_role_of_their_own():
+    found = extract(
+        message("5 devs: 3 backend and 2 frontend", role=["devs", "backend", "frontend"]),
+        requested="roles",
+        current={},
+        today=TODAY,
+    )
+    assert found["roles"] == ["backend developer", "frontend developer"]
+
+
 def test_a_model_typed_at_the_name_question_is_the_model_not_a_name():
     found = extract(message("outstaffing"), requested="name", current={}, today=TODAY)
     assert found == {"engagement_model": "outstaffing"}

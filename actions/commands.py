@@ -1,6 +1,5 @@
 """Typed chat commands the visitor may send: ``/back`` (``/restart`` is Rasa's own,
-with ``utter_restart``; ``/session_start`` a rule in data/rules.yml), and the
-ways to a person: the agency's email, and a hand-over to sales.
+with ``utter_restart``; ``/session_start`` a rule in data/rules.yml).
 
 Rasa's own ``action_back`` takes back the visitor's last message and everything
 it set, without a word: in the lead form, the answer before it. This one takes
@@ -14,8 +13,6 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
-
-from actions.lead_support import settings
 
 LEAD_FORM = "lead_form"
 
@@ -33,36 +30,4 @@ class ActionBack(Action):
         """Utters the line for where the visitor is; changes nothing."""
         in_form = tracker.active_loop.get("name") == LEAD_FORM and tracker.get_slot(REQUESTED_SLOT)
         dispatcher.utter_message(response="utter_back_in_form" if in_form else "utter_back_nothing")
-        return []
-
-
-class ActionContactUs(Action):
-    """Answers "how can I reach you": the agency's email, and a call back on offer."""
-
-    def name(self) -> str:
-        """The action's name in domain.yml."""
-        return "action_contact_us"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        """Utters the email (AGENCY_EMAIL) with the next steps."""
-        dispatcher.utter_message(response="utter_contact_us", agency_email=settings().agency_email)
-        return []
-
-
-class ActionHandoverToSales(Action):
-    """Answers a request for a person: sales will be in touch, or write to them now."""
-
-    def name(self) -> str:
-        """The action's name in domain.yml."""
-        return "action_handover_to_sales"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        """Utters the hand-over with the agency's email; the lead form follows."""
-        dispatcher.utter_message(
-            response="utter_handover_to_sales", agency_email=settings().agency_email
-        )
         return []

@@ -23,9 +23,11 @@ from bot.leads.fields import (
     EDITABLE_FIELDS,
     FIELD_TO_CHANGE_SLOT,
     FIELDS_BY_SLOT,
+    LEAD_KIND_SLOT,
     REQUEST_ID_SLOT,
 )
 from bot.leads.intake import intake_for
+from bot.leads.model import LeadKind
 from bot.leads.parsing.cues import mentioned_field
 from bot.leads.submission import IncompleteLeadError, build_submission
 from bot.leads.summary import details_to_offer, escape_markdown, render_summary
@@ -51,21 +53,36 @@ class ActionShowLeadSummary(Action):
         dispatcher.utter_message(
             response="utter_lead_summary", summary=render_summary(tracker.slots)
         )
-        details = details_to_offer(tracker.slots)
+        # (a call back or a candidate's profile needs no team details)
+        team = tracker.get_slot(LEAD_KIND_SLOT) in (None, LeadKind.TEAM)
+        details = details_to_offer(tracker.slots) if team else None
         if details:
             dispatcher.utter_message(response="utter_lead_details_offer", details=details)
         dispatcher.utter_message(response=CONSENT_QUESTION)
         return [
             SlotSet(FIELD_TO_CHANGE_SLOT, None),
-            SlotSet(CONSENT_TEXT_SLOT, consent_text(domain)),
+            SlotSet(CONSENT_TEXT_SLOT, consent_text(domain, tracker.get_slot(LEAD_KIND_SLOT))),
             SlotSet(REQUEST_ID_SLOT, tracker.get_slot(REQUEST_ID_SLOT) or str(uuid.uuid4())),
         ]
 
 
-def consent_text(domain: DomainDict) -> str:
-    """The words of the consent question, stored with the consent."""
+def consent_text(domain: DomainDict, kind: str | None) -> str:
+    """The words of the consent question the visitor saw, stored with the
+    consent: the variant for their kind of request, else the plain one."""
     variants = (domain.get("responses") or {}).get(CONSENT_QUESTION) or [{}]
-    return " ".join(str(variants[0].get("text", "")).split())
+    plain = [variant for variant in variants if not variant.get("condition")]
+    chosen = next(
+        (
+            variant
+            for variant in variants
+            if any(
+                condition.get("name") == LEAD_KIND_SLOT and condition.get("value") == kind
+                for condition in variant.get("condition") or []
+            )
+        ),
+        plain[0] if plain else variants[0],
+    )
+    return " ".join(str(chosen.get("text", "")).split())
 
 
 def consent_given(tracker: Tracker, now: datetime) -> dict[str, Any]:
@@ -124,7 +141,9 @@ class ActionSubmitLead(Action):
         dispatcher.utter_message(
             response=response,
             visitor_name=escape_markdown(submission.name),
-            visitor_email=escape_markdown(submission.email),
+            visitor_email=escape_markdown(submission.email or ""),
+            visitor_phone=escape_markdown(submission.phone or ""),
+            agency_email=settings().agency_email,
         )
         return cleared_lead_slots()
 

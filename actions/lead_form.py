@@ -11,6 +11,7 @@ name and company questions also count unusable answers in a row, which
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -20,6 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
+from actions.contact import wants_a_call_instead
 from actions.lead_support import (
     acknowledge_changes,
     acknowledge_details_instead_of_name,
@@ -37,16 +39,20 @@ from bot.leads.fields import (
     ADVICE_GIVEN_SLOT,
     ASKED_FIELDS,
     FIELD_TO_CHANGE_SLOT,
+    LEAD_KIND_SLOT,
     OPTIONAL_FIELDS,
     START_DATE_SLOT,
     UNUSABLE_ANSWERS_SLOT,
     WAITING_SLOT,
+    asked_fields,
 )
 from bot.leads.follow_ups import explains_instead_of_reason, repeats
+from bot.leads.model import LeadKind
 from bot.leads.parsing.cues import is_skip
 from bot.leads.parsing.result import Invalid
 
 LEAD_FORM = "lead_form"
+JOB_SEEKER = "job_seeker"
 
 
 def previous_value(tracker: Tracker, slot: str) -> Any:
@@ -59,6 +65,16 @@ def previous_value(tracker: Tracker, slot: str) -> Any:
         if event.get("event") == "slot" and event.get("name") == slot:
             return event.get("value")
     return None
+
+
+def latest_message(tracker: Tracker) -> Message:
+    """The visitor's latest message as extraction reads it. In a candidate's
+    profile, "I'm a Java developer looking for work" answers the form."""
+    message = Message.from_parse_data(tracker.latest_message or {})
+    candidate = tracker.get_slot(LEAD_KIND_SLOT) == LeadKind.CANDIDATE
+    return (
+        replace(message, intent="inform") if candidate and message.intent == JOB_SEEKER else message
+    )
 
 
 def _checked(
@@ -135,16 +151,22 @@ class ValidateLeadForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Validates as rasa-sdk does, confirms fields the visitor changed, and
-        counts unusable answers to the name or company."""
+        counts unusable answers to the name or company. "Call me instead" turns
+        a team request into a call back, keeping what was given."""
         before = dict(tracker.slots)
-        message = Message.from_parse_data(tracker.latest_message or {})
+        message = latest_message(tracker)
         answered = runs_right_after_message(tracker, LEAD_FORM) and answers_the_form(
             message, before.get(REQUESTED_SLOT)
         )
+        switched: list[EventType] = []
+        if wants_a_call_instead(tracker):
+            dispatcher.utter_message(response="utter_callback_instead")
+            switched = [SlotSet(LEAD_KIND_SLOT, LeadKind.CALLBACK.value)]
+            tracker.add_slots(switched)  # the next question is the call back's
         events = await super().run(dispatcher, tracker, domain)
         acknowledge_changes(before, events, dispatcher)
         acknowledge_details_instead_of_name(before, events, dispatcher)
-        return events + follow_up_events(before, events, answered=answered)
+        return switched + events + follow_up_events(before, events, answered=answered)
 
     async def required_slots(
         self,
@@ -159,8 +181,9 @@ class ValidateLeadForm(FormValidationAction):
     async def next_requested_slot(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> EventType | None:
-        """The first asked field still empty; None ends the form."""
-        missing = next((slot for slot in ASKED_FIELDS if tracker.slots.get(slot) is None), None)
+        """The first field asked for this kind of request still empty; None ends the form."""
+        asked = asked_fields(tracker.slots.get(LEAD_KIND_SLOT))
+        missing = next((slot for slot in asked if tracker.slots.get(slot) is None), None)
         changing = tracker.slots.get(FIELD_TO_CHANGE_SLOT)
         if missing is None and changing and tracker.slots.get(changing) is None:
             missing = changing  # an optional field the visitor chose to change
@@ -171,7 +194,7 @@ class ValidateLeadForm(FormValidationAction):
     ) -> list[EventType]:
         """Every field the latest message mentions, as candidates to check; a
         button of the question picked by typing ("the first one") answers it."""
-        message = Message.from_parse_data(tracker.latest_message or {})
+        message = latest_message(tracker)
         requested = tracker.get_slot(REQUESTED_SLOT)
         picked = typed_button_value(message.text, last_buttons(tracker), requested)
         if picked is not None:

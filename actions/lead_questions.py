@@ -1,4 +1,5 @@
-"""The lead form's questions for the name, the company and the email, which follow up
+"""The lead form's questions for the name, the company, the email and the phone
+number (a call back's), which follow up
 answers the form could not use (Rasa runs ``action_ask_<form>_<slot>`` in
 place of ``utter_ask_<form>_<slot>`` when the domain lists it).
 
@@ -23,8 +24,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.lead_support import settings
-from bot.leads.fields import FIELD_TO_CHANGE_SLOT, UNUSABLE_ANSWERS_SLOT, WAITING_SLOT
+from bot.leads.fields import (
+    FIELD_TO_CHANGE_SLOT,
+    LEAD_KIND_SLOT,
+    UNUSABLE_ANSWERS_SLOT,
+    WAITING_SLOT,
+)
 from bot.leads.follow_ups import Step, question_step, unusable_answers_now
+from bot.leads.model import LeadKind
 
 # The visitor asked for a person instead of answering (the "Talk to a person"
 # button, or words): Rasa's rules answered, and the form asks again.
@@ -89,6 +96,8 @@ class ActionAskLeadFormName(AskFollowedUpQuestion):
 
     def first_question(self, tracker: Tracker) -> str | None:
         """ "Thanks, I've got your email. And your name?" """
+        if tracker.get_slot(LEAD_KIND_SLOT) == LeadKind.CALLBACK and tracker.get_slot("phone"):
+            return "utter_ask_lead_form_name_after_phone"
         if tracker.get_slot("email"):
             return "utter_ask_lead_form_name_after_email"
         if tracker.get_slot("company"):
@@ -136,3 +145,24 @@ class ActionAskLeadFormEmail(AskFollowedUpQuestion):
     def first_question(self, tracker: Tracker) -> str | None:
         """ "Thanks, Olena. And your work email?" once the name is given."""
         return "utter_ask_lead_form_email_after_name" if tracker.get_slot("name") else None
+
+
+class ActionAskLeadFormPhone(AskFollowedUpQuestion):
+    """Asks for the number our sales team calls (a call-back request)."""
+
+    responses: ClassVar[Mapping[Step, str]] = {
+        "first": "utter_ask_lead_form_phone",
+        "again": "utter_ask_lead_form_phone_again",
+        "explained": "utter_ask_lead_form_phone_explained",
+        "open": "utter_ask_lead_form_phone_open",
+        "offer": "utter_ask_lead_form_phone_offer",
+        "offer_again": "utter_ask_lead_form_phone_offer_again",
+    }
+
+    def name(self) -> str:
+        """Rasa's name for the form's question about ``phone``."""
+        return "action_ask_lead_form_phone"
+
+    def first_question(self, tracker: Tracker) -> str | None:
+        """ "Thanks, Tom. What number should our sales team call?" once the name is given."""
+        return "utter_ask_lead_form_phone_after_name" if tracker.get_slot("name") else None

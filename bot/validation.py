@@ -22,9 +22,11 @@ EXPLAINED_WARNINGS: dict[str, str] = {
     r"The utterance 'utter_(ask_rephrase|knowledge_no_more)' is not used in any story or rule": (
         "uttered by the knowledge actions (actions/faq.py) when the articles have no answer"
     ),
-    r"The utterance 'utter_(contact_us|handover_to_sales|job_seeker)' is not used": (
-        "uttered with the agency's email by action_contact_us, action_handover_to_sales"
-        " (actions/commands.py) and action_job_seeker (actions/candidates.py)"
+    r"The utterance 'utter_(contact_us|contact_us_in_form|callback_intro|callback_instead"
+    r"|job_seeker|candidate_intro)' is not used": (
+        "uttered by action_contact_us, action_request_callback (actions/contact.py), the"
+        " lead form's validation action (a call asked for instead), action_job_seeker"
+        " and action_start_candidate_profile (actions/candidates.py)"
     ),
     r"The utterance 'utter_ask_which_model' is not used in any story or rule": (
         "uttered by action_answer_question (actions/faq.py) when a follow-up names no"

@@ -19,6 +19,7 @@ MISSING = "—"
 # Every field of ``lead_to_dict`` in the order sales read them; fields not
 # listed here (added later) follow under their own names, never dropped.
 FIELD_LABELS = {
+    "kind": "Request",
     "name": "Name",
     "company": "Company",
     "email": "Email",
@@ -63,9 +64,15 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
+# What each kind of request is called where sales read it.
+KIND_NAMES = {"team": "Team", "callback": "Call back", "candidate": "Candidate profile"}
+
+
 def _field_text(key: str, value: Any) -> str:
     if key == "engagement_model" and isinstance(value, str):
         return ENGAGEMENT_MODELS.get(value, value)
+    if key == "kind" and isinstance(value, str):
+        return KIND_NAMES.get(value, value)
     return format_value(value)
 
 
@@ -103,6 +110,9 @@ def subject(event: str, lead: Mapping[str, Any]) -> str:
     what = f"{size} {TIMES} {team}" if size and team else team or str(size or "a team")
     company = _joined(lead.get("company"), ", ") or _joined(lead.get("name"), "") or "unknown"
     prefix = "New lead" if event != "lead.updated" else f"Updated lead (v{lead.get('version')})"
+    if lead.get("kind") == "callback":
+        prefix = prefix.replace("lead", "call back request")
+        what = f"call {_joined(lead.get('phone'), '')}" + (f" about {what}" if team else "")
     text = _one_line(f"{prefix}: {what} — {company}")
     return text if len(text) <= SUBJECT_LENGTH else text[: SUBJECT_LENGTH - 1] + "…"
 

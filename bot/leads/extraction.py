@@ -43,7 +43,9 @@ NEVER_ANSWERS = frozenset(
 )
 # Intents whose words are not an answer in the visitor's own words, though
 # they may state values in passing ("actually make it 4 developers").
-NOT_FREE_TEXT = frozenset({"change_lead_field", "hire_developers", "ask_price", "request_human"})
+NOT_FREE_TEXT = frozenset(
+    {"change_lead_field", "hire_developers", "ask_price", "request_human", "request_callback"}
+)
 GENERIC_ROLES = frozenset({"developer", "engineer", "software engineer"})
 # While the bot asks for contact details, words like "Lead" or "Java" are
 # more likely part of a name or company than a change of the team.

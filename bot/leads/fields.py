@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.leads.model import LeadKind
+
 
 @dataclass(frozen=True)
 class LeadField:
@@ -39,6 +41,10 @@ FIELDS_BY_SLOT = {field.slot: field for field in FIELDS}
 # Consent is no question of its own: confirming the summary gives it.
 CONSENT_FIELD = "consent"
 ASKED_FIELDS = tuple(field.slot for field in FIELDS if field.asked)
+# What the form asks for a call back (sales phone; the rest is optional) and
+# for a candidate (what they do, and whom the recruiters write to).
+CALLBACK_ASKED_FIELDS = ("name", "phone")
+CANDIDATE_ASKED_FIELDS = ("roles", "name", "email")
 # The details a visitor may add (the summary offers them): taken from any message.
 OPTIONAL_FIELDS = tuple(
     field.slot for field in FIELDS if not field.asked and field.slot != CONSENT_FIELD
@@ -47,6 +53,9 @@ OPTIONAL_FIELDS = tuple(
 EDITABLE_FIELDS = tuple(field.slot for field in FIELDS if field.slot != CONSENT_FIELD)
 
 # Slots the lead form keeps beside the fields; all are cleared with the lead.
+# The kind of request ("callback", "candidate"; None for a team), which
+# chooses the fields asked and the form's words (conditional responses).
+LEAD_KIND_SLOT = "lead_kind"
 START_DATE_SLOT = "start_date"
 CONSENT_TEXT_SLOT = "consent_text"
 CONSENT_TIME_SLOT = "consent_given_at"
@@ -60,6 +69,7 @@ FIELD_TO_CHANGE_SLOT = "lead_field_to_change"
 UNUSABLE_ANSWERS_SLOT = "unusable_answers"
 WAITING_SLOT = "waiting_for_answer"
 HELPER_SLOTS = (
+    LEAD_KIND_SLOT,
     START_DATE_SLOT,
     CONSENT_TEXT_SLOT,
     CONSENT_TIME_SLOT,
@@ -70,3 +80,12 @@ HELPER_SLOTS = (
     WAITING_SLOT,
 )
 ALL_LEAD_SLOTS = tuple(field.slot for field in FIELDS) + HELPER_SLOTS
+
+
+def asked_fields(kind: str | None) -> tuple[str, ...]:
+    """The fields the form asks for a request of this kind, in order."""
+    if kind == LeadKind.CALLBACK:
+        return CALLBACK_ASKED_FIELDS
+    if kind == LeadKind.CANDIDATE:
+        return CANDIDATE_ASKED_FIELDS
+    return ASKED_FIELDS

@@ -1,7 +1,7 @@
 """What the lead form says after answers it cannot use, so that it never puts
 the same question three times in a row.
 
-The first unusable answer to the name, company or email gets its reason ("Sorry, I
+The first unusable answer to the name, company, email or phone number gets its reason ("Sorry, I
 didn't catch your name there.") and the question again, shorter; the second
 an explanation with an example and other ways on (writing to the agency, a
 person, or "cancel"); the third a last, open invitation. From the fourth on
@@ -22,7 +22,7 @@ from typing import Literal
 
 # The questions that follow up their unusable answers (their ask actions in
 # actions/lead_questions.py; the other fields keep Rasa's plain question).
-FOLLOWED_UP_FIELDS = ("name", "company", "email")
+FOLLOWED_UP_FIELDS = ("name", "company", "email", "phone")
 
 Step = Literal["first", "again", "explained", "open", "offer", "offer_again"]
 _QUESTIONS: tuple[Step, ...] = ("first", "again", "explained", "open")

@@ -8,6 +8,19 @@ from enum import Enum
 from typing import Literal
 
 
+class LeadKind(str, Enum):
+    """What the visitor asked for: a team (the lead form), a call back from
+    sales, or, from a developer looking for work, a candidate profile (kept
+    apart from the sales leads)."""
+
+    TEAM = "team"
+    CALLBACK = "callback"
+    CANDIDATE = "candidate"
+
+
+SALES_KINDS = (LeadKind.TEAM, LeadKind.CALLBACK)
+
+
 class LeadStatus(str, Enum):
     """Where sales are with a lead."""
 
@@ -31,6 +44,10 @@ class LeadSubmission:
     """A validated lead as the visitor confirmed it: the team they need and
     how to reach them, plus whatever details they chose to add.
 
+    A call back needs only a name and a phone number (its team details are
+    whatever the visitor gave); a candidate gives what they do and their
+    name and email. ``team_size`` and ``email`` are None when not given.
+
     ``request_key`` identifies one run of the lead form in one conversation:
     submitting the same key again never creates a second lead.
     """
@@ -38,9 +55,9 @@ class LeadSubmission:
     conversation_id: str
     request_key: str
     roles: tuple[str, ...]
-    team_size: int
+    team_size: int | None
     name: str
-    email: str
+    email: str | None
     consent_text: str
     consent_given_at: datetime
     # What the visitor chose to add beyond the team and the contact.
@@ -55,6 +72,7 @@ class LeadSubmission:
     phone: str | None = None
     page_url: str | None = None
     transcript: tuple[TranscriptTurn, ...] = ()
+    kind: LeadKind = LeadKind.TEAM
 
 
 @dataclass(frozen=True)

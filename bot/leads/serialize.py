@@ -6,7 +6,7 @@ from dataclasses import fields
 from datetime import date, datetime, timezone
 from typing import Any
 
-from bot.leads.model import LeadSubmission, StoredLead, TranscriptTurn
+from bot.leads.model import LeadKind, LeadSubmission, StoredLead, TranscriptTurn
 
 _LIST_FIELDS = ("roles", "seniority", "tech_stack")
 
@@ -46,6 +46,7 @@ def submission_to_dict(submission: LeadSubmission) -> dict[str, Any]:
     data["start_date"] = _iso_date(submission.start_date)
     data["consent_given_at"] = iso_time(submission.consent_given_at)
     data["transcript"] = [turn_to_dict(turn) for turn in submission.transcript]
+    data["kind"] = LeadKind(submission.kind).value
     return data
 
 
@@ -62,6 +63,7 @@ def submission_from_dict(data: dict[str, Any]) -> LeadSubmission:
     values["start_date"] = date.fromisoformat(start_date) if start_date else None
     values["consent_given_at"] = datetime.fromisoformat(values["consent_given_at"])
     values["transcript"] = tuple(turn_from_dict(turn) for turn in values.get("transcript", ()))
+    values["kind"] = LeadKind(values.get("kind") or LeadKind.TEAM)  # kept before kinds existed
     return LeadSubmission(**values)
 
 
@@ -82,6 +84,7 @@ def lead_to_dict(lead: StoredLead, *, include_transcript: bool = True) -> dict[s
         "created_at": iso_time(lead.created_at),
         "updated_at": iso_time(lead.updated_at),
         "conversation_id": submission.conversation_id,
+        "kind": LeadKind(submission.kind).value,
         "roles": list(submission.roles),
         "team_size": submission.team_size,
         "seniority": list(submission.seniority),

@@ -8,13 +8,14 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.leads.fields import (
-    ASKED_FIELDS,
     CONSENT_TEXT_SLOT,
     CONSENT_TIME_SLOT,
+    LEAD_KIND_SLOT,
     REQUEST_ID_SLOT,
     START_DATE_SLOT,
+    asked_fields,
 )
-from bot.leads.model import LeadSubmission, TranscriptTurn
+from bot.leads.model import LeadKind, LeadSubmission, TranscriptTurn
 
 
 class IncompleteLeadError(ValueError):
@@ -32,8 +33,10 @@ def request_key(conversation_id: str, request_id: str) -> str:
 
 
 def missing_fields(slots: Mapping[str, Any]) -> list[str]:
-    """The asked fields without a usable value (consent must be exactly True)."""
-    missing = [slot for slot in ASKED_FIELDS if slots.get(slot) in (None, "", [])]
+    """The fields asked for this kind of request without a usable value
+    (consent must be exactly True)."""
+    asked = asked_fields(slots.get(LEAD_KIND_SLOT))
+    missing = [slot for slot in asked if slots.get(slot) in (None, "", [])]
     consent_given = slots.get("consent") is True and bool(slots.get(CONSENT_TIME_SLOT))
     if not consent_given and "consent" not in missing:
         missing.append("consent")
@@ -74,8 +77,8 @@ def build_submission(
     return LeadSubmission(
         conversation_id=conversation_id,
         request_key=request_key(conversation_id, str(slots[REQUEST_ID_SLOT])),
-        roles=_texts(slots["roles"]),
-        team_size=int(slots["team_size"]),
+        roles=_texts(slots.get("roles")),
+        team_size=int(slots["team_size"]) if slots.get("team_size") is not None else None,
         seniority=_texts(slots.get("seniority")),
         tech_stack=_texts(slots.get("tech_stack")),
         engagement_model=_optional(slots.get("engagement_model")),
@@ -84,11 +87,12 @@ def build_submission(
         duration=_optional(slots.get("duration")),
         budget=_optional(slots.get("budget")),
         name=str(slots["name"]),
-        email=str(slots["email"]),
+        email=_optional(slots.get("email")),
         company=_optional(slots.get("company")),
         phone=_optional(slots.get("phone")),
         consent_text=str(slots.get(CONSENT_TEXT_SLOT) or ""),
         consent_given_at=datetime.fromisoformat(str(slots[CONSENT_TIME_SLOT])),
         page_url=page_url,
         transcript=transcript,
+        kind=LeadKind(slots.get(LEAD_KIND_SLOT) or LeadKind.TEAM),
     )

@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from bot.leads.fields import CONSENT_FIELD, FIELDS, START_DATE_SLOT
+from bot.leads.fields import CONSENT_FIELD, FIELDS, LEAD_KIND_SLOT, START_DATE_SLOT, asked_fields
+from bot.leads.model import LeadKind
 from bot.leads.vocabulary import ENGAGEMENT_MODELS
 
 NOT_GIVEN = "not given"
@@ -26,6 +27,8 @@ OFFERED_DETAILS = (
     ("budget", "budget"),
 )
 MOST_OFFERED = 4
+# A developer's profile reads in their terms: what they do, their own email.
+CANDIDATE_LABELS = {"roles": "Your work", "email": "Email"}
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>#|~])")
 
 
@@ -51,14 +54,18 @@ def display_value(slot: str, value: Any, slots: Mapping[str, Any]) -> str:
 
 
 def render_summary(slots: Mapping[str, Any]) -> str:
-    """One markdown line per field asked or given: ``- **Label:** value``."""
+    """One markdown line per field asked (for this kind of request) or given:
+    ``- **Label:** value``."""
+    asked = asked_fields(slots.get(LEAD_KIND_SLOT))
+    labels = CANDIDATE_LABELS if slots.get(LEAD_KIND_SLOT) == LeadKind.CANDIDATE else {}
     lines = []
     for field in FIELDS:
         value = slots.get(field.slot)
-        if field.slot == CONSENT_FIELD or (not field.asked and value in (None, "", [])):
+        if field.slot == CONSENT_FIELD or (field.slot not in asked and value in (None, "", [])):
             continue
         shown = escape_markdown(display_value(field.slot, value, slots))
-        lines.append(f"- **{field.label}:** {shown}")
+        label = labels.get(field.slot, field.label)
+        lines.append(f"- **{label}:** {shown}")
     return "\n".join(lines)
 
 

@@ -32,6 +32,7 @@ COLUMNS: tuple[str, ...] = (
     "created_at",
     "updated_at",
     "version",
+    "kind",
     "name",
     "email",
     "phone",

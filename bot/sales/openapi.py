@@ -13,6 +13,7 @@ from bot.sales.csv_export import COLUMNS, MAX_ROWS
 from bot.sales.params import (
     CHANGEABLE_FIELDS,
     DEFAULT_LIMIT,
+    KINDS,
     MAX_LEAD_ID,
     MAX_LIMIT,
     MAX_NOTES_LENGTH,
@@ -55,9 +56,19 @@ def _counted(description: str) -> dict[str, Any]:
 
 _SCHEMAS: dict[str, Any] = {
     "LeadStatus": {"type": "string", "enum": list(STATUSES)},
+    "LeadKind": {
+        "type": "string",
+        "enum": list(KINDS),
+        "description": (
+            "team: a team request (the lead form); callback: a request for a call "
+            "(a name and a phone number, any team details given); candidate: a "
+            "developer's profile for the recruiters, never delivered to sales."
+        ),
+    },
     "Lead": _object(
         {
             "id": {"type": "integer", "minimum": 1},
+            "kind": _ref("schemas", "LeadKind"),
             "status": _ref("schemas", "LeadStatus"),
             "notes": _text(),
             "version": {"type": "integer", "minimum": 1},
@@ -65,7 +76,7 @@ _SCHEMAS: dict[str, Any] = {
             "updated_at": _TIME,
             "conversation_id": _text(),
             "roles": _list_of(_text()),
-            "team_size": {"type": "integer"},
+            "team_size": {"type": "integer", "nullable": True},
             "seniority": _list_of(_text()),
             "tech_stack": _list_of(_text()),
             "engagement_model": _text(nullable=True),
@@ -74,7 +85,7 @@ _SCHEMAS: dict[str, Any] = {
             "duration": _text(nullable=True),
             "budget": _text(nullable=True),
             "name": _text(),
-            "email": _text(),
+            "email": _text(nullable=True),
             "company": _text(nullable=True),
             "phone": _text(nullable=True),
             "consent": _object({"text": _text(), "given_at": _TIME}),
@@ -189,6 +200,11 @@ _DAY = {"type": "string", "format": "date", "example": "2024-05-02"}
 
 _PARAMETERS: dict[str, Any] = {
     "status": _query("status", _ref("schemas", "LeadStatus"), "Only leads with this status."),
+    "kind": _query(
+        "kind",
+        _ref("schemas", "LeadKind"),
+        "Only leads of this kind; without it, the sales requests (team and callback).",
+    ),
     "created_from": _query(
         "created_from",
         _DATE_OR_TIME,
@@ -254,7 +270,7 @@ _RESPONSES: dict[str, Any] = {
     "InternalError": _error("The server failed; the error is logged."),
 }
 
-_FILTERS = [_ref("parameters", name) for name in ("status", "created_from", "created_to")]
+_FILTERS = [_ref("parameters", name) for name in ("status", "created_from", "created_to", "kind")]
 _LEAD_ID = [_ref("parameters", "lead_id")]
 
 

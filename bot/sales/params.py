@@ -14,16 +14,17 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 from bot.conversations.period import Period, PeriodError, parse_period
-from bot.leads.model import LeadStatus
+from bot.leads.model import SALES_KINDS, LeadKind, LeadStatus
 
 STATUSES: tuple[str, ...] = tuple(status.value for status in LeadStatus)
+KINDS: tuple[str, ...] = tuple(kind.value for kind in LeadKind)
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 # The store's ids are 32-bit (PostgreSQL INTEGER); larger numbers name no lead.
 MAX_LEAD_ID = 2**31 - 1
 MAX_OFFSET = 2**31 - 1
 MAX_NOTES_LENGTH = 5000
-FILTER_PARAMETERS = ("status", "created_from", "created_to")
+FILTER_PARAMETERS = ("status", "created_from", "created_to", "kind")
 PAGE_PARAMETERS = ("limit", "offset")
 CHANGEABLE_FIELDS = ("status", "notes")
 STATS_PARAMETERS = ("since", "until")
@@ -60,11 +61,13 @@ class UnsupportedMediaTypeError(RequestError):
 
 @dataclass(frozen=True)
 class LeadFilters:
-    """Which leads to show: by status and by creation time (from inclusive, to exclusive)."""
+    """Which leads to show: by status, by creation time (from inclusive, to
+    exclusive) and by kind (the sales requests unless candidates are asked for)."""
 
     status: LeadStatus | None = None
     created_from: datetime | None = None
     created_to: datetime | None = None
+    kinds: tuple[LeadKind, ...] = SALES_KINDS
 
     def as_keywords(self) -> dict[str, Any]:
         """The filters as keyword arguments of ``LeadRepository.list`` and ``count``."""
@@ -72,6 +75,7 @@ class LeadFilters:
             "status": self.status,
             "created_from": self.created_from,
             "created_to": self.created_to,
+            "kinds": self.kinds,
         }
 
 
@@ -315,11 +319,25 @@ def _single_values(query: Query, known: Sequence[str]) -> dict[str, str]:
     return values
 
 
+def parse_kinds(value: str | None) -> tuple[LeadKind, ...]:
+    """The kinds of ``kind=``: one kind, or the sales requests (team and callback) without it.
+
+    Raises:
+        InvalidRequestError: not one of team, callback, candidate.
+    """
+    if value is None:
+        return SALES_KINDS
+    if value not in KINDS:
+        raise InvalidRequestError(f"kind must be one of {', '.join(KINDS)}, got {shown(value)}")
+    return (LeadKind(value),)
+
+
 def _filters(values: Mapping[str, str]) -> LeadFilters:
     status = values.get("status")
     created_from = values.get("created_from")
     created_to = values.get("created_to")
     filters = LeadFilters(
+        kinds=parse_kinds(values.get("kind")),
         status=None if status is None else parse_status("status", status),
         created_from=None if created_from is None else parse_instant("created_from", created_from),
         created_to=None

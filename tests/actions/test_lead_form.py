@@ -392,3 +392,32 @@ async def test_a_refusal_before_a_company_at_the_name_question_never_names_the_v
 async def test_no_before_a_name_is_no_refusal_of_it(make_tracker, domain):
     slots, _ = await run_form(make_tracker(text="no, it's Dana", slots=ASKING_NAME), domain)
     assert slots["name"] == "Dana"
+
+
+async def test_call_me_instead_at_the_email_question_asks_for_the_number(make_tracker, domain):
+    tracker = make_tracker(
+        text="I'd rather not give my email, call me",
+        intent="request_callback",
+        slots={
+            "roles": ["QA engineer"],
+            "team_size": 2,
+            "name": "Ana Lima",
+            "requested_slot": "email",
+        },
+    )
+    slots, responses = await run_form(tracker, domain)
+    assert slots["lead_kind"] == "callback"
+    assert slots["requested_slot"] == "phone"
+    assert "email" not in slots  # refused nothing: the question just changed
+    assert responses == ["utter_callback_instead"]
+
+
+async def test_a_call_back_ends_the_form_with_a_name_and_a_number(make_tracker, domain):
+    tracker = make_tracker(
+        text="+44 20 7946 0958",
+        slots={"lead_kind": "callback", "name": "Tom Baker", "requested_slot": "phone"},
+    )
+    slots, responses = await run_form(tracker, domain)
+    assert slots["phone"] == "+44 20 7946 0958"
+    assert slots["requested_slot"] is None  # no roles, team size nor email asked
+    assert responses == []

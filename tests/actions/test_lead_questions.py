@@ -9,6 +9,7 @@ from actions.lead_questions import (
     ActionAskLeadFormCompany,
     ActionAskLeadFormEmail,
     ActionAskLeadFormName,
+    ActionAskLeadFormPhone,
 )
 
 
@@ -73,22 +74,29 @@ async def test_after_a_filler_the_company_question_is_not_asked_and_waits_once(
 
 
 def exits(variant) -> set[str]:
-    """The ways to a person a reply offers: the agency's email, a person."""
+    """The ways to a person a reply offers: the agency's email, a person (or their call)."""
     found = {"email"} if "{agency_email}" in variant["text"] else set()
     payloads = {button["payload"] for button in variant.get("buttons", [])}
-    return found | ({"person"} if "/request_human" in payloads else set())
+    person = {"/request_human", "/request_callback"} & payloads
+    return found | ({"person"} if person else set())
 
 
 def test_every_follow_up_offers_a_way_to_a_person_with_three_buttons_at_most():
     from tests.conftest import load_yaml
 
     responses = load_yaml("domain.yml")["responses"]
-    for action in (ActionAskLeadFormName(), ActionAskLeadFormCompany(), ActionAskLeadFormEmail()):
+    asks = (
+        ActionAskLeadFormName(),
+        ActionAskLeadFormCompany(),
+        ActionAskLeadFormEmail(),
+        ActionAskLeadFormPhone(),
+    )
+    for action in asks:
         for step, name in action.responses.items():
-            [variant] = responses[name] if step != "first" else responses[name][-1:]
-            assert len(variant.get("buttons", [])) <= 3, name
-            if step != "first":
-                assert exits(variant), name
+            for variant in responses[name] if step != "first" else responses[name][-1:]:
+                assert len(variant.get("buttons", [])) <= 3, name
+                if step != "first":
+                    assert exits(variant), name
 
 
 def test_after_the_open_invitation_the_question_offers_the_email_and_a_person():
@@ -103,6 +111,21 @@ def test_after_the_open_invitation_the_question_offers_the_email_and_a_person():
                 assert '"skip"' in variant["text"]
             else:
                 assert "/stop" in {button["payload"] for button in variant["buttons"]}
+
+
+async def test_a_call_back_asks_for_the_name_with_thanks_for_the_number(make_tracker, domain):
+    tracker = make_tracker(slots={"lead_kind": "callback", "phone": "+44 20 7946 0958"})
+    _, [said] = await ask(ActionAskLeadFormName(), tracker, domain)
+    assert said["response"] == "utter_ask_lead_form_name_after_phone"
+
+
+async def test_the_number_is_asked_by_name_once_the_name_is_given(make_tracker, domain):
+    tracker = make_tracker(
+        slots={"lead_kind": "callback", "name": "Tom", "requested_slot": "phone"}
+    )
+    _, [said] = await ask(ActionAskLeadFormPhone(), tracker, domain)
+    assert said["response"] == "utter_ask_lead_form_phone_after_name"
+    assert said["visitor_name"] == "Tom"
 
 
 async def test_asking_for_a_person_instead_moves_the_question_on_a_step(make_tracker, domain):

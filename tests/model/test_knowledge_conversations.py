@@ -49,7 +49,7 @@ def test_how_to_reach_us_gives_the_agency_email_at_once(visitor):
     [reply] = visitor.say("how can I contact you?")
     assert "hello@agency.example" in reply["text"]
     assert [button["title"] for button in reply["buttons"]] == [
-        "Request a call back",
+        "Call me back",
         "Discuss my team needs",
     ]
 

@@ -41,12 +41,15 @@ def test_restart_starts_over_with_the_way_on_and_a_person(visitor, text_of):
     assert visitor.slots() == {}  # the lead in progress is forgotten
 
 
-def test_talk_to_a_person_after_an_unknown_command_hands_over_to_sales(visitor, text_of):
+def test_talk_to_a_person_after_an_unknown_command_gives_the_email_and_offers_a_call(
+    visitor, text_of
+):
     [reply] = visitor.say("/xyz")
     assert "Talk to a person" in titles(reply)
-    replies = visitor.say("/request_human")
-    expected = text_of("utter_handover_to_sales").replace("{agency_email}", "hello@agency.example")
-    assert expected in texts(replies[:1])  # with the agency's email, at once
+    [reply] = visitor.say("/request_human")
+    expected = text_of("utter_contact_us").replace("{agency_email}", "hello@agency.example")
+    assert texts([reply]) == expected  # with the agency's email, at once
+    assert "Call me back" in titles(reply)
 
 
 def test_session_start_is_greeted_as_a_new_conversation(visitor, domain):

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.engine import Row
 
-from bot.leads.model import LeadStatus, LeadSubmission, StoredLead, TranscriptTurn
+from bot.leads.model import LeadKind, LeadStatus, LeadSubmission, StoredLead, TranscriptTurn
 from bot.leads.serialize import turn_from_dict, turn_to_dict
 
 # Blanks the parts of a submission that change with every run of the form
@@ -93,9 +93,11 @@ def same_content(stored: LeadSubmission, submitted: LeadSubmission) -> bool:
 
 
 # Details a visitor may leave out, in columns created NOT NULL before they
-# were optional: "" there means not given (a column can only be relaxed on
-# SQLite by copying its table, which would cascade to the deliveries).
-NOT_NULL_OPTIONAL_TEXTS = ("engagement_model", "start_text", "company")
+# were optional: "" (0 for the team size) there means not given (a column can
+# only be relaxed on SQLite by copying its table, which would cascade to the
+# deliveries).
+NOT_NULL_OPTIONAL_TEXTS = ("engagement_model", "start_text", "company", "email")
+NOT_GIVEN_TEAM_SIZE = 0
 
 
 def submission_values(submission: LeadSubmission) -> dict[str, Any]:
@@ -109,14 +111,18 @@ def submission_values(submission: LeadSubmission) -> dict[str, Any]:
         values[name] = list(values[name])
     for name in NOT_NULL_OPTIONAL_TEXTS:
         values[name] = values[name] or ""
+    if values["team_size"] is None:
+        values["team_size"] = NOT_GIVEN_TEAM_SIZE
+    values["kind"] = LeadKind(submission.kind).value
     values["email_key"] = email_key(submission.email)
     values["transcript"] = [turn_to_dict(turn) for turn in submission.transcript]
     return values
 
 
-def email_key(email: str) -> str:
-    """The email as the case-insensitive match of a resubmission compares it."""
-    return email.strip().lower()
+def email_key(email: str | None) -> str:
+    """The email as the case-insensitive match of a resubmission compares it
+    ("" for none: a call back may come with a phone number only)."""
+    return (email or "").strip().lower()
 
 
 def lead_from_row(row: Row) -> StoredLead:
@@ -125,13 +131,13 @@ def lead_from_row(row: Row) -> StoredLead:
         conversation_id=row.conversation_id,
         request_key=row.request_key,
         roles=tuple(row.roles),
-        team_size=row.team_size,
+        team_size=row.team_size or None,
         seniority=tuple(row.seniority),
         tech_stack=tuple(row.tech_stack),
         engagement_model=row.engagement_model or None,
         start_text=row.start_text or None,
         name=row.name,
-        email=row.email,
+        email=row.email or None,
         company=row.company or None,
         consent_text=row.consent_text,
         consent_given_at=row.consent_given_at,
@@ -141,6 +147,7 @@ def lead_from_row(row: Row) -> StoredLead:
         phone=row.phone,
         page_url=row.page_url,
         transcript=tuple(turn_from_dict(turn) for turn in row.transcript),
+        kind=LeadKind(row.kind),
     )
     return StoredLead(
         id=row.id,

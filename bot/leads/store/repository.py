@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,7 +14,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 
-from bot.leads.model import LeadStatus, LeadSubmission, StoredLead, SubmitOutcome
+from bot.leads.model import (
+    SALES_KINDS,
+    LeadKind,
+    LeadStatus,
+    LeadSubmission,
+    StoredLead,
+    SubmitOutcome,
+)
 from bot.leads.store.engine import for_writing
 from bot.leads.store.errors import LeadNotFound, LeadStoreError, store_errors
 from bot.leads.store.outbox import enqueue
@@ -47,8 +54,9 @@ class LeadRepository:
 
     Args:
         engine: the migrated lead store's engine.
-        channels: the delivery channels; every stored change of a lead enqueues
-            one delivery per channel.
+        channels: the delivery channels to sales; every stored change of a
+            lead enqueues one delivery per channel (a candidate's profile is
+            no sales lead: it waits in the inbox for the recruiters).
         update_window: how long after its last change a lead absorbs a new
             submission of the same conversation instead of a new lead; a new
             lead with the email of a lead changed as recently is linked to it
@@ -136,7 +144,10 @@ class LeadRepository:
         self, connection: Connection, submission: LeadSubmission, now: datetime
     ) -> int | None:
         """The lead a new one of another conversation may duplicate: the latest
-        with its email changed within the window, or the lead that one duplicates."""
+        with its email changed within the window, or the lead that one duplicates.
+        A request without an email (a call back) duplicates none."""
+        if not email_key(submission.email):
+            return None
         row = connection.execute(
             select(leads.c.id, leads.c.possible_duplicate_of)
             .where(
@@ -202,6 +213,8 @@ class LeadRepository:
     def _enqueue(
         self, connection: Connection, lead: StoredLead, event: str, now: datetime
     ) -> tuple[int, ...]:
+        if lead.submission.kind not in SALES_KINDS:
+            return ()
         return enqueue(connection, lead, event=event, channels=self._channels, now=now)
 
     def get(self, lead_id: int) -> StoredLead:
@@ -223,15 +236,17 @@ class LeadRepository:
         status: LeadStatus | None = None,
         created_from: datetime | None = None,
         created_to: datetime | None = None,
+        kinds: Collection[LeadKind] | None = None,
         limit: int = 100,
         offset: int = 0,
     ) -> builtins.list[StoredLead]:
-        """Leads newest first, filtered by status and creation time.
+        """Leads newest first, filtered by status, creation time and kind.
 
         Args:
             status: only leads with this status.
             created_from: only leads created at or after this time.
             created_to: only leads created before this time.
+            kinds: only leads of these kinds (None: every kind).
             limit: at most this many leads.
             offset: skip this many of the matching leads first.
 
@@ -243,7 +258,7 @@ class LeadRepository:
             raise ValueError(f"limit and offset must not be negative, got {limit} and {offset}")
         query = (
             select(leads)
-            .where(*_filters(status, created_from, created_to))
+            .where(*_filters(status, created_from, created_to, kinds))
             .order_by(leads.c.created_at.desc(), leads.c.id.desc())
             .limit(limit)
             .offset(offset)
@@ -258,12 +273,13 @@ class LeadRepository:
         status: LeadStatus | None = None,
         created_from: datetime | None = None,
         created_to: datetime | None = None,
+        kinds: Collection[LeadKind] | None = None,
     ) -> int:
         """How many leads :meth:`list` would return without a limit."""
         query: Select = (
             select(func.count())
             .select_from(leads)
-            .where(*_filters(status, created_from, created_to))
+            .where(*_filters(status, created_from, created_to, kinds))
         )
         with store_errors("count leads"), self._engine.connect() as connection:
             return int(connection.execute(query).scalar_one())
@@ -279,7 +295,7 @@ class LeadRepository:
         """
         query = (
             select(leads.c.created_at)
-            .where(*_filters(None, created_from, created_to))
+            .where(*_filters(None, created_from, created_to, None))
             .order_by(leads.c.created_at)
         )
         with store_errors("read when leads were created"), self._engine.connect() as connection:
@@ -320,9 +336,14 @@ class LeadRepository:
 
 
 def _filters(
-    status: LeadStatus | None, created_from: datetime | None, created_to: datetime | None
+    status: LeadStatus | None,
+    created_from: datetime | None,
+    created_to: datetime | None,
+    kinds: Collection[LeadKind] | None,
 ) -> builtins.list[ColumnElement]:
     conditions = []
+    if kinds is not None:
+        conditions.append(leads.c.kind.in_([LeadKind(kind).value for kind in kinds]))
     if status is not None:
         conditions.append(leads.c.status == LeadStatus(status).value)
     if created_from is not None:

@@ -113,6 +113,9 @@ leads = Table(
     # constraint only by copying the table, which would cascade the copy's
     # deletion to every delivery. erasure.delete_leads empties links it breaks.
     Column("possible_duplicate_of", Integer, nullable=True, index=True),
+    # team, callback or candidate (migration 0003; LeadKind). No CHECK
+    # constraint: SQLite adds one only by copying the table.
+    Column("kind", String(20), nullable=False, server_default="team"),
     CheckConstraint(_one_of("status", LEAD_STATUSES), name="status"),
     CheckConstraint("version >= 1", name="version"),
     Index(None, "created_at"),

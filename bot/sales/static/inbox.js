@@ -6,7 +6,9 @@ const TOKEN_KEY = "salesInbox.apiToken";
 const PAGE_SIZE = 50;
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
-const state = { status: "", offset: 0, total: 0, leadId: null };
+const state = { status: "", kind: "", offset: 0, total: 0, leadId: null };
+// What each kind of request is called (the API's "kind").
+const KINDS = { team: "Team", callback: "Call back", candidate: "Candidate" };
 
 const byId = (id) => document.getElementById(id);
 
@@ -54,6 +56,7 @@ async function errorMessage(response) {
 function filterQuery(extra = {}) {
   const params = new URLSearchParams();
   if (state.status) params.set("status", state.status);
+  if (state.kind) params.set("kind", state.kind);
   for (const [name, value] of Object.entries(extra)) params.set(name, String(value));
   const query = params.toString();
   return query ? `?${query}` : "";
@@ -151,7 +154,7 @@ function leadRow(lead) {
   row.classList.toggle("selected", lead.id === state.leadId);
   const values = [
     shownTime(lead.created_at), lead.name, lead.company,
-    shownValue(lead.roles), String(lead.team_size), lead.status,
+    shownValue(lead.roles), teamCell(lead), lead.status,
   ];
   for (const value of values) row.append(element("td", value));
   row.addEventListener("click", () => openLead(lead.id));
@@ -159,6 +162,11 @@ function leadRow(lead) {
     if (event.key === "Enter") openLead(lead.id);
   });
   return row;
+}
+
+function teamCell(lead) {
+  if (lead.kind === "team") return shownValue(lead.team_size);
+  return lead.team_size ? `${KINDS[lead.kind]}: ${lead.team_size}` : KINDS[lead.kind] || lead.kind;
 }
 
 function turnPage(step) {
@@ -169,6 +177,7 @@ function turnPage(step) {
 // ---- one lead ---------------------------------------------------------------
 
 const FIELDS = [
+  ["Request", (lead) => KINDS[lead.kind] || lead.kind],
   ["Status", (lead) => lead.status],
   ["Name", (lead) => lead.name],
   ["Email", (lead) => lead.email],
@@ -206,7 +215,7 @@ async function openLead(leadId) {
 
 function renderLead(lead) {
   byId("lead").hidden = false;
-  byId("lead-title").textContent = `${lead.name} — ${lead.company}`;
+  byId("lead-title").textContent = [lead.name, lead.company].filter(Boolean).join(" — ");
   byId("lead-fields").replaceChildren(...FIELDS.flatMap(([label, value]) => field(label, value(lead), lead)));
   byId("lead-status").value = lead.status;
   byId("lead-notes").value = lead.notes;
@@ -312,6 +321,11 @@ async function exportCsv() {
 function start() {
   byId("token-form").addEventListener("submit", onTokenSubmit);
   byId("sign-out").addEventListener("click", () => askForToken());
+  byId("kind-filter").addEventListener("change", (event) => {
+    state.kind = event.target.value;
+    state.offset = 0;
+    loadLeads();
+  });
   byId("status-filter").addEventListener("change", (event) => {
     state.status = event.target.value;
     state.offset = 0;

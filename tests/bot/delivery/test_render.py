@@ -20,6 +20,7 @@ def lead_payload(**overrides: Any) -> dict[str, Any]:
         "created_at": "2024-05-02T10:00:00+00:00",
         "updated_at": "2024-05-02T10:00:00+00:00",
         "conversation_id": "conv-1",
+        "kind": "team",
         "possible_duplicate_of": 3,
         "roles": ["Python developer"],
         "team_size": 3,
@@ -125,3 +126,11 @@ def test_html_escapes_the_transcript_and_list_values() -> None:
 def test_empty_values_show_a_dash() -> None:
     assert render.format_value(None) == render.MISSING
     assert render.format_value([]) == render.MISSING
+
+
+def test_a_call_back_is_named_as_such_with_its_number() -> None:
+    payload = lead_payload(kind="callback", roles=[], team_size=None, seniority=[], tech_stack=[])
+    payload.update(phone="+44 20 7946 0958", company=None)
+    subject = render.subject("lead.created", payload)
+    assert subject.startswith("New call back request: call +44 20 7946 0958")
+    assert re.search(r"^Request: +Call back$", render.plain_text("lead.created", payload), re.M)

@@ -42,6 +42,7 @@ def test_lead_to_dict_lays_out_every_field(make_submission: MakeSubmission) -> N
         "created_at": "2024-05-02T10:00:00+00:00",
         "updated_at": "2024-05-02T10:10:00+00:00",
         "conversation_id": "conversation-1",
+        "kind": "team",
         "roles": ["Python developer", "QA engineer"],
         "team_size": 3,
         "seniority": ["senior", "middle"],

@@ -17,7 +17,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import insert, inspect
 from sqlalchemy.engine import Engine
 
-from bot.leads.model import LeadSubmission
+from bot.leads.model import LeadKind, LeadSubmission
 from bot.leads.store import LeadRepository, LeadStoreError, create_engine_for, upgrade_database
 from bot.leads.store.engine import for_writing
 from bot.leads.store.migrate import MIGRATIONS, VERSION_TABLE, alembic_config
@@ -26,7 +26,7 @@ from bot.leads.store.tables import deliveries, leads, metadata
 from tests.bot.leads.conftest import START, STORE_TABLES
 from tests.conftest import ROOT, free_port
 
-HEAD = "0002"
+HEAD = "0003"
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -125,10 +125,12 @@ def test_upgrading_from_0001_keeps_every_lead_and_delivery(
     engine = create_engine_for(fresh_database_url)
     with for_writing(engine).begin() as connection:
         command.upgrade(alembic_config(connection), "0001")
-        # only the columns 0001 has: no possible_duplicate_of yet
+        # only the columns 0001 has: no possible_duplicate_of nor kind yet
+        values = submission_values(make_submission())
+        del values["kind"]
         connection.execute(
             insert(leads).values(
-                **submission_values(make_submission()),
+                **values,
                 status="new",
                 notes="",
                 version=1,
@@ -155,6 +157,7 @@ def test_upgrading_from_0001_keeps_every_lead_and_delivery(
     repository = LeadRepository(engine)
     lead = repository.get(1)
     assert (lead.submission, lead.possible_duplicate_of) == (make_submission(), None)
+    assert lead.submission.kind is LeadKind.TEAM  # every earlier lead asked for a team
     assert len(repository.deliveries(1)) == 1
     assert current_revision(engine) == HEAD
     engine.dispose()

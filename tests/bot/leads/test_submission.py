@@ -6,6 +6,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
+from bot.leads.model import LeadKind
 from bot.leads.submission import IncompleteLeadError, build_submission, request_key
 from bot.leads.transcript import page_url, transcript
 
@@ -71,3 +72,28 @@ def test_transcript_keeps_visitor_and_bot_turns_in_order():
     ]
     assert turns[0].at == datetime.fromtimestamp(1_700_000_000, tz=timezone.utc)
     assert page_url(events) == "https://x.test/a"
+
+
+def test_a_call_back_needs_a_name_and_a_phone_but_no_team_or_email():
+    slots = {
+        "lead_kind": "callback",
+        "name": "Tom Baker",
+        "phone": "+44 20 7946 0958",
+        "consent": True,
+        "consent_given_at": "2026-11-23T10:00:00+00:00",
+        "lead_request_id": "run-2",
+    }
+    submission = build_submission(slots, conversation_id="visitor-2")
+    assert submission.kind is LeadKind.CALLBACK
+    assert (submission.roles, submission.team_size, submission.email) == ((), None, None)
+    with pytest.raises(IncompleteLeadError) as error:
+        build_submission({**slots, "phone": None}, conversation_id="visitor-2")
+    assert error.value.missing == ("phone",)
+
+
+def test_a_candidate_needs_their_work_a_name_and_an_email():
+    slots = {**COMPLETE, "lead_kind": "candidate", "team_size": None, "company": None}
+    assert build_submission(slots, conversation_id="visitor-3").kind is LeadKind.CANDIDATE
+    with pytest.raises(IncompleteLeadError) as error:
+        build_submission({**slots, "roles": None}, conversation_id="visitor-3")
+    assert error.value.missing == ("roles",)

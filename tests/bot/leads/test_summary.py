@@ -57,3 +57,17 @@ def test_escaped_text_is_one_line_and_has_no_bare_markdown(text):
     unescaped = escaped.replace("\\\\", "")
     for special in "*_[]<>`":
         assert special not in unescaped.replace("\\" + special, "")
+
+
+def test_a_call_back_summary_shows_what_was_given_and_nothing_not_asked():
+    summary = render_summary({"lead_kind": "callback", "name": "Tom", "phone": "+44 20 7946 0958"})
+    assert summary == "- **Name:** Tom\n- **Phone:** +44 20 7946 0958"
+
+
+def test_a_candidate_profile_reads_in_the_developers_terms():
+    summary = render_summary(
+        {"lead_kind": "candidate", "roles": ["developer"], "name": "Ivan", "email": "i@x.io"}
+    )
+    assert "- **Your work:** developer" in summary
+    assert "- **Email:** i@x.io" in summary
+    assert "Team size" not in summary

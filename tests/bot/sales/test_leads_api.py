@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy.engine import Engine
 
-from bot.leads.model import StoredLead
+from bot.leads.model import LeadKind, StoredLead
+from bot.leads.store import LeadRepository
 from bot.sales.params import DEFAULT_LIMIT
+from tests.bot.leads.conftest import default_submission
 from tests.bot.sales.conftest import (
     HTML_NAME,
     SEED,
@@ -140,6 +144,7 @@ def test_limit_and_offset_page_through_the_same_order(
         "created_from=2024-05-02T10:00:00&created_to=2024-05-02T10:00:00",
         "sort=name",
         "page=2",
+        "kind=robot",
     ],
 )
 def test_unusable_query_parameters_answer_422_with_a_reason(
@@ -222,3 +227,28 @@ def test_api_responses_are_not_cached(client: httpx.Client) -> None:
 
     assert response.headers["cache-control"] == "no-store"
     assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_candidates_are_listed_apart_from_the_sales_requests(
+    client: httpx.Client, lead_store: tuple[str, Engine]
+) -> None:
+    window = {"created_from": "2024-08-01", "created_to": "2024-08-31"}
+    for number, kind in enumerate(LeadKind):
+        moment = datetime(2024, 8, 10 + number, tzinfo=timezone.utc)
+        LeadRepository(lead_store[1], clock=lambda moment=moment: moment).submit(
+            default_submission(
+                kind=kind,
+                conversation_id=f"kinds-{number}",
+                request_key=f"kinds-{number}",
+                email=f"kinds{number}@example.com",
+            )
+        )
+
+    def kinds(**params: str) -> list[str]:
+        response = client.get("/api/leads", params={**window, **params})
+        assert response.status_code == 200, response.text
+        return [lead["kind"] for lead in response.json()["leads"]]
+
+    assert kinds() == ["callback", "team"]  # the sales requests, newest first
+    assert kinds(kind="candidate") == ["candidate"]
+    assert kinds(kind="callback") == ["callback"]

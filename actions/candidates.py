@@ -18,13 +18,13 @@ from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
 from actions.lead_support import settings
+from bot.leads.candidates import JOB_SEEKER
 from bot.leads.extraction import Message, extract
 from bot.leads.fields import LEAD_KIND_SLOT
 from bot.leads.model import LeadKind
 
-JOB_SEEKER = "job_seeker"
 # What a developer's own first words tell the recruiters.
-PROFILE_FIELDS = ("roles", "seniority", "tech_stack")
+FIRST_WORDS_FIELDS = ("roles", "seniority", "tech_stack")
 
 
 class ActionJobSeeker(Action):
@@ -74,5 +74,5 @@ def profile_said(tracker: Tracker) -> dict[str, object]:
             continue
         message = Message.from_parse_data({**parse_data, "intent": {"name": "inform"}})
         found = extract(message, requested=None, current={}, today=date.today())
-        return {slot: value for slot, value in found.items() if slot in PROFILE_FIELDS}
+        return {slot: value for slot, value in found.items() if slot in FIRST_WORDS_FIELDS}
     return {}

@@ -25,6 +25,7 @@ from bot.leads.fields import (
     FIELDS_BY_SLOT,
     LEAD_KIND_SLOT,
     REQUEST_ID_SLOT,
+    asked_fields,
 )
 from bot.leads.intake import intake_for
 from bot.leads.model import LeadKind
@@ -198,7 +199,7 @@ class ActionChangeLeadField(Action):
                     "title": FIELDS_BY_SLOT[slot].label,
                     "payload": f'/change_lead_field{{"lead_field": "{slot}"}}',
                 }
-                for slot in EDITABLE_FIELDS
+                for slot in fields_shown(tracker.slots)
             ]
             dispatcher.utter_message(response="utter_choose_lead_field", buttons=buttons)
             return []
@@ -210,6 +211,15 @@ class ActionChangeLeadField(Action):
             SlotSet(FIELD_TO_CHANGE_SLOT, field),
             FollowupAction(LEAD_FORM),
         ]
+
+
+def fields_shown(slots: dict[str, Any]) -> list[str]:
+    """The editable fields the summary shows: those asked for this kind of
+    request and those given (any other can still be typed: "budget 20k")."""
+    asked = asked_fields(slots.get(LEAD_KIND_SLOT))
+    return [
+        slot for slot in EDITABLE_FIELDS if slot in asked or slots.get(slot) not in (None, "", [])
+    ]
 
 
 def _named_field(message: dict[str, Any]) -> str | None:

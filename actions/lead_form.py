@@ -11,7 +11,6 @@ name and company questions also count unusable answers in a row, which
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -33,7 +32,7 @@ from actions.lead_support import (
     settings,
     typed_button_value,
 )
-from bot.leads import checks
+from bot.leads import candidates, checks
 from bot.leads.extraction import Message, answers_the_form, extract
 from bot.leads.fields import (
     ADVICE_GIVEN_SLOT,
@@ -52,7 +51,6 @@ from bot.leads.parsing.cues import is_skip
 from bot.leads.parsing.result import Invalid
 
 LEAD_FORM = "lead_form"
-JOB_SEEKER = "job_seeker"
 
 
 def previous_value(tracker: Tracker, slot: str) -> Any:
@@ -71,10 +69,12 @@ def latest_message(tracker: Tracker) -> Message:
     """The visitor's latest message as extraction reads it. In a candidate's
     profile, "I'm a Java developer looking for work" answers the form."""
     message = Message.from_parse_data(tracker.latest_message or {})
-    candidate = tracker.get_slot(LEAD_KIND_SLOT) == LeadKind.CANDIDATE
-    return (
-        replace(message, intent="inform") if candidate and message.intent == JOB_SEEKER else message
-    )
+    return candidates.as_profile_answer(message) if is_candidate(tracker) else message
+
+
+def is_candidate(tracker: Tracker) -> bool:
+    """True while the form takes a developer's profile."""
+    return bool(tracker.get_slot(LEAD_KIND_SLOT) == LeadKind.CANDIDATE)
 
 
 def _checked(
@@ -199,13 +199,15 @@ class ValidateLeadForm(FormValidationAction):
         picked = typed_button_value(message.text, last_buttons(tracker), requested)
         if picked is not None:
             return [SlotSet(str(requested), picked)]
+        candidate = is_candidate(tracker)
         found = extract(
             message,
-            requested=requested,
+            requested=candidates.field_answered(message, requested) if candidate else requested,
             current=tracker.slots,
             today=date.today(),
             default_phone_region=settings().default_phone_region,
         )
+        found = candidates.profile_only(found) if candidate else found
         return [SlotSet(slot, value) for slot, value in found.items()]
 
     def validate_roles(

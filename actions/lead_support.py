@@ -44,15 +44,19 @@ def slots_set(events: list[EventType]) -> dict[str, Any]:
 
 
 def slot_changes(before: Mapping[str, Any], events: list[EventType]) -> dict[str, Any]:
-    """Editable fields that had a value and now hold a different one; and, while
-    the bot asks for contact details, any other field a message states ("next
-    week" for the name): either is no answer to the question, so it is said."""
-    asking_contact = before.get(REQUESTED_SLOT) in CONTACT_FIELDS
+    """Editable fields that had a value and now hold a different one; and any
+    field of the other group than the one asked (the team while the bot asks
+    for contact details, "next week" for the name; a name while it asks about
+    the team, "Jo from Acme" for the roles): either is no answer to the
+    question, so it is said."""
+    asked = before.get(REQUESTED_SLOT)
+    asking_contact = asked in CONTACT_FIELDS
     changed = {}
     for slot, value in slots_set(events).items():
         if slot not in EDITABLE_FIELDS or value is None or value == before.get(slot):
             continue
-        if before.get(slot) is not None or (asking_contact and slot not in CONTACT_FIELDS):
+        other_group = (slot in CONTACT_FIELDS) != asking_contact and asked is not None
+        if before.get(slot) is not None or other_group:
             changed[slot] = value
     return changed
 

@@ -48,6 +48,7 @@ TENSORFLOW_FREE_COMPONENTS = frozenset(
         "bot.nlu.contact_details_gate.ContactDetailsGate",
         "bot.nlu.faq_confidence_gate.FaqConfidenceGate",
         "bot.nlu.faq_topic_selector.FaqTopicSelector",
+        "bot.nlu.language_gate.OtherLanguageGate",
         "rasa.core.policies.ensemble.DefaultPolicyPredictionEnsemble",
         "rasa.core.policies.memoization.MemoizationPolicy",
         "rasa.core.policies.rule_policy.RulePolicy",

@@ -28,6 +28,14 @@ EXPLAINED_WARNINGS: dict[str, str] = {
         " lead form's validation action (a call asked for instead), action_job_seeker"
         " and action_start_candidate_profile (actions/candidates.py)"
     ),
+    r"The intent 'other_language' is listed in the domain file, but is not found in the NLU"
+    r" training data": (
+        "set only by the language gate (bot/nlu/language_gate.py) for a message clearly"
+        " in another language: no classifier learns it"
+    ),
+    r"The utterance 'utter_english_only' is not used in any story or rule": (
+        "uttered with the agency's email by action_answer_in_english (actions/languages.py)"
+    ),
     r"The utterance 'utter_ask_which_model' is not used in any story or rule": (
         "uttered by action_answer_question (actions/faq.py) when a follow-up names no"
         " model and the conversation has none yet"

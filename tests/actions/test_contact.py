@@ -46,3 +46,16 @@ def test_a_call_asked_for_turns_a_team_request_into_a_call_back_once(make_tracke
     assert wants_a_call_instead(asked)
     assert not wants_a_call_instead(already)
     assert not wants_a_call_instead(other)
+
+
+async def test_another_language_hears_the_english_line_with_the_email(make_tracker):
+    from actions.languages import ActionAnswerInEnglish
+
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(text="Hola, necesito ayuda", intent="other_language")
+    assert await ActionAnswerInEnglish().run(dispatcher, tracker, {}) == []
+    [reply] = dispatcher.messages
+    assert (reply["response"], reply["agency_email"]) == (
+        "utter_english_only",
+        "hello@agency.example",
+    )

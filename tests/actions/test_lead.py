@@ -177,13 +177,21 @@ async def test_change_names_the_field_clears_it_and_asks_again(make_tracker, dom
     assert events[-1]["event"] == "followup"
 
 
-async def test_change_without_a_field_offers_every_editable_field(make_tracker, domain):
+async def test_change_without_a_field_offers_the_fields_the_summary_shows(make_tracker, domain):
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(text="/change_lead_field", intent="change_lead_field", slots=COMPLETE)
     assert await ActionChangeLeadField().run(dispatcher, tracker, domain) == []
     buttons = dispatcher.messages[0]["buttons"]
     assert buttons[0] == {"title": "Roles", "payload": '/change_lead_field{"lead_field": "roles"}'}
-    assert len(buttons) == 12
+    assert len(buttons) == 9  # the given ones; duration, budget and phone are not there
+
+
+async def test_a_call_back_offers_its_name_and_number_to_change(make_tracker, domain):
+    dispatcher = CollectingDispatcher()
+    slots = {"lead_kind": "callback", "name": "Tom", "phone": "+44 20 7946 0958"}
+    tracker = make_tracker(text="/change_lead_field", intent="change_lead_field", slots=slots)
+    await ActionChangeLeadField().run(dispatcher, tracker, domain)
+    assert [button["title"] for button in dispatcher.messages[0]["buttons"]] == ["Name", "Phone"]
 
 
 async def test_summary_escapes_what_the_visitor_typed(make_tracker, domain):

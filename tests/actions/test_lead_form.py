@@ -421,3 +421,29 @@ async def test_a_call_back_ends_the_form_with_a_name_and_a_number(make_tracker, 
     assert slots["phone"] == "+44 20 7946 0958"
     assert slots["requested_slot"] is None  # no roles, team size nor email asked
     assert responses == []
+
+
+async def test_a_candidates_work_at_the_name_question_is_no_name(make_tracker, domain):
+    tracker = make_tracker(
+        text="manual and automation QA, 5 years, Selenium",
+        entities=[{"entity": "role", "value": "QA"}, {"entity": "tech_stack", "value": "Selenium"}],
+        slots={"lead_kind": "candidate", "roles": ["QA engineer"], "requested_slot": "name"},
+    )
+    slots, _ = await run_form(tracker, domain)
+    assert slots["tech_stack"] == ["Selenium"]
+    assert not {"name", "company", "team_size", "duration"} & {k for k, v in slots.items() if v}
+    assert slots["requested_slot"] == "name"
+
+
+async def test_a_name_given_for_the_roles_is_taken_said_back_and_the_roles_asked_again(
+    make_tracker, domain
+):
+    tracker = make_tracker(text="Jo from Acme", slots={"team_size": 4, "requested_slot": "roles"})
+    dispatcher = CollectingDispatcher()
+    events = await ValidateLeadForm().run(dispatcher, tracker, domain)
+    slots = slot_events(events)
+    assert (slots["name"], slots["company"]) == ("Jo", "Acme")
+    assert slots.get("roles") is None
+    assert slots["requested_slot"] == "roles"
+    said = [message["field_change"] for message in dispatcher.messages]
+    assert said == ["I'll call you Jo", "your company is Acme"]

@@ -22,7 +22,8 @@ def language_lines(domain: dict[str, Any]) -> dict[str | None, str]:
     lines: dict[str | None, str] = {}
     for variant in domain["responses"]["utter_english_only"]:
         conditions = variant.get("condition") or [{}]
-        lines[conditions[0].get("value")] = " ".join(variant["text"].split())[:30]
+        text = " ".join(variant["text"].split())
+        lines[conditions[0].get("value")] = text.split("{")[0][:30]  # before the email
     return lines
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.leads.vocabulary import is_known_role, is_known_technology
+from bot.leads.vocabulary import canonical_seniority, is_known_role, is_known_technology
 
 _WORD = r"[^\W\d_][\w'\u2019.-]*"
 _LEAD_IN = re.compile(
@@ -58,6 +58,12 @@ _NOT_NAMES = frozenset(
         "looking",
         "interested",
         "hiring",
+        "team",
+        "teams",
+        "people",
+        "staff",
+        "specialists",
+        "experts",
         "just",
         "also",
         "not",
@@ -198,4 +204,17 @@ def introduction(text: str) -> Introduction:
     here = _HERE.search(text)
     if here is not None and len(_leading_name(here.group("name").split())) >= 2:
         return Introduction(here.group("name"))
-    return Introduction()
+    return _name_and_company_alone(text) or Introduction()
+
+
+def _name_and_company_alone(text: str) -> Introduction | None:
+    """ "Jo from Acme", "Marta Nowak at Fieldwise": a message of nothing but a
+    name and the company after it ("Senior team from Poland" is no name)."""
+    words = text.strip(" .!").split()
+    name = _leading_name(words)
+    if not name or len(words) < len(name) + 2 or canonical_seniority(name[0]):
+        return None
+    company = _company(" ".join(words[len(name) :]))
+    if company is None or " ".join(words[len(name) + 1 :]) != company:
+        return None
+    return Introduction(" ".join(name), company)

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from schemathesis.specs.openapi.checks import positive_data_acceptance
+from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from bot.leads.store import create_engine_for, upgrade_database
 from tests.bot.conversations.conftest import fixture_conversations, save_conversations
@@ -79,4 +80,17 @@ def breaks_a_rule_across_parameters(response: schemathesis.Response) -> bool:
 def test_the_sales_api_keeps_the_promises_of_its_openapi_description(case):
     response = case.call(headers=AUTHORIZATION)
     excluded = [positive_data_acceptance] if breaks_a_rule_across_parameters(response) else []
+    if sent_only_declared_parameters(case, response):
+        excluded.append(negative_data_rejection)
     case.validate_response(response, headers=AUTHORIZATION, excluded_checks=excluded)
+
+
+def sent_only_declared_parameters(case: schemathesis.Case, response: schemathesis.Response) -> bool:
+    """True when a case meant to add an undeclared query parameter sent none:
+    schemathesis drops an added property whose value serialises to nothing,
+    and the request that reaches the API is a valid one (seen once in ~15 runs)."""
+    description = str(getattr(case.meta.phase.data, "description", "") or "")
+    if "additionalProperties" not in description:
+        return False
+    sent = parse_qs(urlsplit(str(response.request.url)).query, keep_blank_values=True)
+    return set(sent) <= {parameter.name for parameter in case.operation.query}

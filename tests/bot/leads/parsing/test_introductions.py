@@ -60,3 +60,22 @@ def test_words_that_only_look_like_an_introduction_give_nothing(text):
 def test_any_text_is_read_without_error_and_names_at_most_three_words(text):
     found = introduction(text)
     assert found.name is None or 1 <= len(found.name.split()) <= 3
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "company"),
+    [
+        ("Jo from Acme", "Jo", "Acme"),
+        ("Marta Nowak at Fieldwise.", "Marta Nowak", "Fieldwise"),
+    ],
+)
+def test_a_message_of_only_a_name_and_a_company_introduces(text, name, company):
+    assert introduction(text) == Introduction(name, company)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Teams from Ukraine", "Developers from Ukraine", "Senior team from Poland", "Python from scratch"],
+)
+def test_a_team_from_a_country_is_no_introduction(text):
+    assert introduction(text) == Introduction()

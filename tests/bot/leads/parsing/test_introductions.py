@@ -75,7 +75,12 @@ def test_a_message_of_only_a_name_and_a_company_introduces(text, name, company):
 
 @pytest.mark.parametrize(
     "text",
-    ["Teams from Ukraine", "Developers from Ukraine", "Senior team from Poland", "Python from scratch"],
+    [
+        "Teams from Ukraine",
+        "Developers from Ukraine",
+        "Senior team from Poland",
+        "Python from scratch",
+    ],
 )
 def test_a_team_from_a_country_is_no_introduction(text):
     assert introduction(text) == Introduction()

@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
-from actions.lead_support import settings
+from actions.lead_support import cleared_lead_slots, settings
 from bot.leads.candidates import JOB_SEEKER
 from bot.leads.extraction import Message, extract
 from bot.leads.fields import LEAD_KIND_SLOT
@@ -52,11 +52,13 @@ class ActionStartCandidateProfile(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Marks the kind, and keeps what the developer said about their work
-        when they first asked ("I'm a Java developer looking for a job")."""
+        """Forgets a client request left unfinished, marks the kind, and keeps
+        what the developer said about their work when they first asked ("I'm a
+        Java developer looking for a job")."""
         dispatcher.utter_message(response="utter_candidate_intro")
         said = profile_said(tracker)
         return [
+            *cleared_lead_slots(),
             SlotSet(LEAD_KIND_SLOT, LeadKind.CANDIDATE.value),
             SlotSet(REQUESTED_SLOT, None),
             *(SlotSet(slot, value) for slot, value in said.items()),

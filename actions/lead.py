@@ -71,19 +71,18 @@ def consent_text(domain: DomainDict, kind: str | None) -> str:
     """The words of the consent question the visitor saw, stored with the
     consent: the variant for their kind of request, else the plain one."""
     variants = (domain.get("responses") or {}).get(CONSENT_QUESTION) or [{}]
+    for_kind = [variant for variant in variants if _is_for_kind(variant, kind)]
     plain = [variant for variant in variants if not variant.get("condition")]
-    chosen = next(
-        (
-            variant
-            for variant in variants
-            if any(
-                condition.get("name") == LEAD_KIND_SLOT and condition.get("value") == kind
-                for condition in variant.get("condition") or []
-            )
-        ),
-        plain[0] if plain else variants[0],
-    )
+    chosen = (for_kind or plain or variants)[0]
     return " ".join(str(chosen.get("text", "")).split())
+
+
+def _is_for_kind(variant: dict[str, Any], kind: str | None) -> bool:
+    """True when a response variant's condition is this kind of request."""
+    return any(
+        condition.get("name") == LEAD_KIND_SLOT and condition.get("value") == kind
+        for condition in variant.get("condition") or []
+    )
 
 
 def consent_given(tracker: Tracker, now: datetime) -> dict[str, Any]:

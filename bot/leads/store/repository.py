@@ -58,7 +58,7 @@ class LeadRepository:
             lead enqueues one delivery per channel (a candidate's profile is
             no sales lead: it waits in the inbox for the recruiters).
         update_window: how long after its last change a lead absorbs a new
-            submission of the same conversation instead of a new lead; a new
+            submission of the same conversation and kind instead of a new lead; a new
             lead with the email of a lead changed as recently is linked to it
             as a possible duplicate.
         clock: the current time, timezone-aware UTC.
@@ -133,6 +133,8 @@ class LeadRepository:
             select(leads)
             .where(
                 leads.c.conversation_id == submission.conversation_id,
+                # a call back after a team request is a request of its own
+                leads.c.kind == LeadKind(submission.kind).value,
                 leads.c.updated_at >= now - self._update_window,
             )
             .order_by(leads.c.updated_at.desc(), leads.c.id.desc())

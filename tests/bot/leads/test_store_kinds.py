@@ -90,3 +90,16 @@ def test_the_sales_lists_leave_candidates_apart(
     assert [lead.submission.kind for lead in candidates] == [LeadKind.CANDIDATE]
     assert repository.count(kinds=SALES_KINDS) == 2
     assert repository.count() == len(repository.list()) == 3
+
+
+def test_a_call_back_after_a_team_request_of_the_same_conversation_is_a_lead_of_its_own(
+    engine: Engine, clock: Clock, make_submission: MakeSubmission
+) -> None:
+    repository = LeadRepository(engine, clock=clock)
+    team = repository.submit(make_submission(request_key="team-run"))
+    clock.advance(minutes=5)
+    callback = repository.submit(call_back(make_submission, request_key="callback-run"))
+
+    assert callback.action == "created"
+    assert callback.lead_id != team.lead_id
+    assert repository.get(team.lead_id).submission == make_submission(request_key="team-run")

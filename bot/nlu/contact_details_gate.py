@@ -50,6 +50,9 @@ class ContactDetailsGate(GraphComponent, IntentClassifier):
                 "bot_challenge",
                 "what_can_you_do",
                 "out_of_scope",
+                # "Mei Chen, Hooli, mei@hooli.example" read as "call me" (0.52):
+                # someone giving an email address is not asking for a call
+                "request_callback",
             ],
             ANSWER_INTENT: "inform",
         }

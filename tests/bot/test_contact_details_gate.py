@@ -40,3 +40,10 @@ def test_contact_details_that_sound_like_goodbye_are_an_answer():
 def test_other_messages_keep_their_intent(text, intent):
     [message] = gate().process([classified(text, intent)])
     assert message.get("intent")["name"] == intent
+
+
+def test_contact_details_that_sound_like_call_me_are_an_answer():
+    [message] = gate().process(
+        [classified("Mei Chen, Hooli, mei@hooli.example", "request_callback", 0.52)]
+    )
+    assert message.get("intent") == {"name": "inform", "confidence": 1.0}

@@ -91,12 +91,13 @@ class KeptAliveEndpointConfig(EndpointConfig):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._shared: aiohttp.ClientSession | None = None
+        self._shared_loop: asyncio.AbstractEventLoop | None = None
         self._encode = DomainEncoder()
 
     def session(self) -> Any:
         """The running loop's session, lent to Rasa's ``request`` without closing it."""
-        shared = self._shared
-        if shared is None or shared.closed or shared.loop is not asyncio.get_running_loop():
+        shared, loop = self._shared, asyncio.get_running_loop()
+        if shared is None or shared.closed or self._shared_loop is not loop:
             auth = None
             if self.basic_auth:
                 auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"])
@@ -107,7 +108,7 @@ class KeptAliveEndpointConfig(EndpointConfig):
                 json_serialize=self._encode,
                 timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
             )
-            self._shared = shared
+            self._shared, self._shared_loop = shared, loop
         return _LentSession(shared)
 
     async def close(self) -> None:

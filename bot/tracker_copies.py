@@ -56,9 +56,20 @@ def copy_tracker(tracker: DialogueStateTracker) -> DialogueStateTracker:
         duplicate.active_loop = dataclasses.replace(tracker.active_loop)
     if tracker.latest_message is not None and tracker.latest_message.is_empty():
         duplicate.latest_message = UserUttered.empty()
-    if tracker.latest_bot_utterance == BotUttered.empty():
+    if is_empty_bot_utterance(tracker.latest_bot_utterance):
         duplicate.latest_bot_utterance = BotUttered.empty()
     return duplicate
+
+
+def is_empty_bot_utterance(utterance: object) -> bool:
+    """``utterance == BotUttered.empty()``, without the JSON encoding of data and metadata
+    that ``BotUttered.__eq__`` does (it drops ``None`` values, then compares)."""
+    return (
+        isinstance(utterance, BotUttered)
+        and utterance.text is None
+        and all(value is None for value in utterance.data.values())
+        and all(value is None for value in utterance.metadata.values())
+    )
 
 
 def use_tracker_copies_without_replay() -> None:

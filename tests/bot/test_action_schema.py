@@ -94,3 +94,12 @@ def test_rasa_uses_the_compiled_check_once_installed(monkeypatch):
     monkeypatch.setattr(RemoteAction, "_validate_action_result", original)  # restored afterwards
     use_compiled_action_schema()
     assert RemoteAction._validate_action_result is validate_action_result
+
+
+def test_remembered_verdicts_stay_rasas_verdicts():
+    def verdicts() -> list[bool]:
+        return [plainly_valid({"events": [event], "responses": []}) for event in EVENTS]
+
+    first = verdicts()
+    assert verdicts() == first  # the second time from what was remembered
+    assert plainly_valid({"events": [{"event": "slot", "name": 5}], "responses": []}) is False

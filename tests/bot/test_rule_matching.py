@@ -14,8 +14,10 @@ from rasa.shared.core.constants import SHOULD_NOT_BE_SET
 from bot.rule_matching import RASAS_GET_POSSIBLE_KEYS, possible_keys
 
 VALUES = {
-    "user": {"intent": st.sampled_from(["greet", "faq", ""])},
-    "prev_action": {"action_name": st.sampled_from(["action_listen", "utter_greet", ""])},
+    "user": {"intent": st.sampled_from(["greet", "faq", "", SHOULD_NOT_BE_SET])},
+    "prev_action": {
+        "action_name": st.sampled_from(["action_listen", "utter_greet", "", SHOULD_NOT_BE_SET])
+    },
     "slots": {"budget": st.sampled_from([(1.0,), (0.0,), (), SHOULD_NOT_BE_SET])},
     "active_loop": {"name": st.sampled_from(["lead_form", SHOULD_NOT_BE_SET])},
 }
@@ -35,7 +37,7 @@ rule_keys = st.lists(st.lists(states(), min_size=1, max_size=3), min_size=1, max
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(lookup=rule_keys, conversation=st.lists(states(), max_size=4))
 def test_the_rules_found_are_rasas_own(lookup: dict[str, str], conversation: list[Any]) -> None:
     policy = RulePolicy.__new__(RulePolicy)  # matching reads no configuration

@@ -5,10 +5,11 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+import pytest
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.tracker_copies import RASAS_COPY, copy_tracker
+from bot.tracker_copies import RASAS_COPY, copy_tracker, is_empty_bot_utterance
 
 
 def state(tracker: DialogueStateTracker) -> dict[str, Any]:
@@ -67,3 +68,20 @@ def test_a_capped_history_is_copied_by_rasa(agent: Any) -> None:
     for text in ("one", "two", "three"):
         tracker.update(UserUttered(text))
     assert state(copy_tracker(tracker)) == state(RASAS_COPY(tracker))
+
+
+@pytest.mark.parametrize(
+    "utterance",
+    [
+        BotUttered(),
+        BotUttered(data={"buttons": None}, metadata={"utter_action": None}),
+        BotUttered("Hello"),
+        BotUttered(data={"buttons": []}),
+        BotUttered(metadata={"utter_action": "utter_greet"}),
+        BotUttered(""),
+        UserUttered(),
+        None,
+    ],
+)
+def test_an_empty_bot_utterance_is_told_as_rasa_tells_it(utterance: Any) -> None:
+    assert is_empty_bot_utterance(utterance) == (utterance == BotUttered.empty())

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from bot.leads.parsing.contact import company_name, email_address, person_name, phone_number
+from bot.leads.parsing.hedges import is_hedge
 from bot.leads.parsing.result import Invalid
 from bot.leads.parsing.team import answered_team_size, free_list, team_size_limits
 from bot.leads.parsing.timing import MAX_TEXT_LENGTH, Start, answered_start
@@ -24,10 +25,10 @@ from bot.leads.vocabulary import (
 # Every reason each field's check can give; each names the response
 # utter_<field>_invalid_<reason> of domain.yml (a test keeps both in step).
 REASONS: dict[str, tuple[str, ...]] = {
-    "roles": ("empty", "too_many", "too_long"),
+    "roles": ("empty", "too_many", "too_long", "unsure"),
     "team_size": ("too_small", "too_large", "not_whole", "vague", "not_a_number"),
     "seniority": ("unknown",),
-    "tech_stack": ("empty", "too_many", "too_long"),
+    "tech_stack": ("empty", "too_many", "too_long", "unsure"),
     "engagement_model": ("unknown",),
     "start": ("empty", "too_long", "in_the_past"),
     "duration": ("empty", "too_long"),
@@ -49,9 +50,11 @@ def check_team_size(candidate: Any) -> int | Invalid:
 
 
 def check_list(candidate: Any) -> list[str] | Invalid:
-    """Roles or technologies: a non-empty list of short items."""
+    """Roles or technologies: a non-empty list of short items, not a hedge ("not sure")."""
     if isinstance(candidate, list | tuple):
         candidate = ", ".join(str(item) for item in candidate)
+    if is_hedge(str(candidate)):
+        return Invalid("unsure")
     items = free_list(str(candidate))
     return items if isinstance(items, Invalid) else list(items)
 

@@ -49,6 +49,18 @@ async def test_an_invalid_team_size_is_refused_with_its_reason(make_tracker, dom
     assert responses == ["utter_team_size_invalid_too_small"]
 
 
+async def test_not_sure_of_the_roles_is_no_role_and_asks_what_the_team_would_do(
+    make_tracker, domain
+):
+    tracker = make_tracker(
+        text="not sure yet", intent="nlu_fallback", slots={"requested_slot": "roles"}
+    )
+    slots, responses = await run_form(tracker, domain)
+    assert slots["roles"] is None
+    assert slots["requested_slot"] == "roles"
+    assert responses == ["utter_roles_invalid_unsure"]
+
+
 async def test_a_refused_change_keeps_the_earlier_value(make_tracker, domain):
     history = [
         {"event": "slot", "name": "team_size", "value": 4},

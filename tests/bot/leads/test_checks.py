@@ -47,6 +47,12 @@ def test_start_check_returns_words_and_date():
     )
 
 
+def test_a_list_that_only_hedges_is_refused_as_unsure():
+    assert checks.check_list("not sure yet") == Invalid("unsure")
+    assert checks.check_list(["up to you"]) == Invalid("unsure")
+    assert checks.check_list("not sure, probably backend") == ["not sure", "probably backend"]
+
+
 def test_email_and_phone_checks_say_when_nothing_is_there():
     assert checks.check_email("Initech") == Invalid("missing")
     assert checks.check_phone("none") == Invalid("missing")

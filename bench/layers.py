@@ -101,15 +101,13 @@ async def measure(model: Path, texts: list[str], actions_url: str) -> list[str]:
     from rasa.utils.common import configure_logging_and_warnings
     from rasa.utils.log_utils import configure_structlog
 
-    from bot.action_connections import KeptAliveEndpointConfig
-    from bot.action_schema import use_compiled_action_schema
-    from bot.rasa_server import speed_up_turns
+    from bot import rasa_patches
+    from bot.rasa_patches.serving.action_connections import KeptAliveEndpointConfig
     from bot.settings import load_settings
     from bot.sqlite_tracker_store import SQLiteTrackerStore
     from bot.tracker_store import endpoints
 
-    speed_up_turns()  # as the Rasa server runs a turn
-    use_compiled_action_schema()  # and checks an action server's answer
+    rasa_patches.install(rasa_patches.TURN, rasa_patches.SERVING)  # as the Rasa server runs
     configure_logging_and_warnings(logging.INFO)  # as `rasa run` does by default
     configure_structlog(logging.INFO)
     served = {**endpoints(load_settings({}))["action_endpoint"], "url": actions_url}

@@ -117,12 +117,14 @@ def agent(event_loop_for_model: asyncio.AbstractEventLoop, action_server_url: st
     """The trained bot loaded in process (Rasa's Agent) with the real action server."""
     from rasa.core.agent import Agent
 
-    from bot.action_connections import KeptAliveEndpointConfig
-    from bot.rasa_server import speed_up_turns
+    from bot import rasa_patches
+    from bot.rasa_patches.serving.action_connections import KeptAliveEndpointConfig
     from bot.settings import load_settings
     from bot.tracker_store import endpoints
 
-    speed_up_turns()  # as the server does: the model tests exercise what is served
+    # As the server does: the model tests exercise what is served.
+    before = set(rasa_patches.installed_targets())
+    assert rasa_patches.install(rasa_patches.TURN)
     os.chdir(ROOT)  # SpacyNLP loads build/spacy relative to the project root
     # As bot run calls the action server: its endpoint's options (the domain sent
     # only to the actions marked send_domain), over kept-alive connections.
@@ -130,3 +132,4 @@ def agent(event_loop_for_model: asyncio.AbstractEventLoop, action_server_url: st
     action_endpoint = KeptAliveEndpointConfig(**served)
     yield Agent.load(str(trained_model()), action_endpoint=action_endpoint)
     event_loop_for_model.run_until_complete(action_endpoint.close())
+    rasa_patches.restore(tuple(set(rasa_patches.installed_targets()) - before))

@@ -60,8 +60,11 @@ from bot.channels.turn_failures import (
     count_failed_message,
     failed_message_count,
     failure_report,
+)
+from bot.rasa_patches import SERVING, install
+from bot.rasa_patches.serving.remote_action_watch import (
     recording_failed_actions,
-    watch_remote_actions,
+    set_timeout_seconds,
 )
 from bot.settings import InputLimits, load_settings
 from bot.tracker_store_health import tracker_store_reachable
@@ -132,7 +135,8 @@ class GuardedRestInput(InputChannel):
     def from_credentials(cls, credentials: dict[str, Any] | None) -> GuardedRestInput:
         """The channel with the limits of the process's settings and its signer."""
         settings = load_settings()
-        watch_remote_actions(settings.action_timeout_seconds)
+        set_timeout_seconds(settings.action_timeout_seconds)
+        install(SERVING)  # bot.rasa_server has, unless Rasa was started without it
         return cls(settings.input_limits, settings.agency_email, process_signer())
 
     def _wait_for_address(self, request: Request) -> float:

@@ -64,8 +64,11 @@ from bot.channels.sessions import ChatSession
 from bot.channels.turn_failures import (
     count_failed_message,
     failure_report,
+)
+from bot.rasa_patches import SERVING, install
+from bot.rasa_patches.serving.remote_action_watch import (
     recording_failed_actions,
-    watch_remote_actions,
+    set_timeout_seconds,
 )
 from bot.settings import load_settings
 
@@ -88,7 +91,8 @@ class GuardedSocketIOInput(SocketIOInput):
         secret come from the settings."""
         super().__init__(*args, **kwargs)
         settings = load_settings()
-        watch_remote_actions(settings.action_timeout_seconds)
+        set_timeout_seconds(settings.action_timeout_seconds)
+        install(SERVING)  # bot.rasa_server has, unless Rasa was started without it
         self.limits = settings.input_limits
         self.agency_email = settings.agency_email
         self.site_origins = settings.site_origins

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.evaluation.results import FALLBACK, EvaluationError, Prediction
-from bot.rasa_server import NO_RESPONSE_WARNING
+from bot.rasa_patches.training.faq_warning_filter import NO_RESPONSE_WARNING
 
 if TYPE_CHECKING:
     from rasa.core.agent import Agent

@@ -1,4 +1,5 @@
-"""bot.count_vectors on the trained model: the features Rasa's own featurizer gives."""
+"""count_vectors (bot.rasa_patches.turn) on the trained model: the features Rasa's own
+featurizer gives."""
 
 from __future__ import annotations
 
@@ -14,7 +15,11 @@ from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
 from rasa.shared.nlu.constants import ACTION_NAME, TEXT
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
-from bot.count_vectors import RASAS_CREATE_FEATURES, DirectCounts, create_features_directly
+from bot.rasa_patches.turn.count_vectors import (
+    RASAS_CREATE_FEATURES,
+    DirectCounts,
+    create_features_directly,
+)
 from tests.conftest import ROOT
 
 

@@ -1,4 +1,5 @@
-"""bot.graph_runner on the trained model: the same outputs as Rasa's dask runner."""
+"""graph_runner (bot.rasa_patches.turn) on the trained model: the same outputs as Rasa's dask
+runner."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from rasa.engine.exceptions import GraphRunError
 from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.graph_runner import SequentialGraphRunner, execution_order
+from bot.rasa_patches.turn.graph_runner import SequentialGraphRunner, execution_order
 
 MESSAGES = [
     "what is the difference between outsourcing and offshoring?",

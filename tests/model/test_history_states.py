@@ -1,5 +1,5 @@
-"""bot.history_states: the past states Rasa's own replay gives, for every tracker the
-policies see (tests/model/conftest.py), under every option they use."""
+"""history_states (bot.rasa_patches.turn): the past states Rasa's own replay gives, for every
+tracker the policies see (tests/model/conftest.py), under every option they use."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import history_states
-from bot.history_states import (
+from bot.rasa_patches.turn import history_states
+from bot.rasa_patches.turn.history_states import (
     RASAS_STATES_FOR_TRACKER_HISTORY,
     STEPS_ATTRIBUTE,
     replay,

@@ -1,4 +1,5 @@
-"""bot.intent_scores on the trained model: the intents and rankings Rasa's own gives."""
+"""intent_scores (bot.rasa_patches.turn) on the trained model: the intents and rankings Rasa's
+own gives."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 import yaml
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 
-from bot.intent_scores import RASAS_PROCESS, is_multinomial, process_directly
+from bot.rasa_patches.turn.intent_scores import RASAS_PROCESS, is_multinomial, process_directly
 from tests.conftest import ROOT
 
 

@@ -1,5 +1,6 @@
-"""bot.rule_matching: the rules Rasa's own matching finds, for every tracker the policies
-see (tests/model/conftest.py), and the predictions that follow from them."""
+"""rule_matching (bot.rasa_patches.turn): the rules Rasa's own matching finds, for every
+tracker the policies see (tests/model/conftest.py), and the predictions that follow from
+them."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH, RulePolicy
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.rule_matching import RASAS_GET_POSSIBLE_KEYS, possible_keys
+from bot.rasa_patches.turn.rule_matching import RASAS_GET_POSSIBLE_KEYS, possible_keys
 
 
 def test_the_served_model_matches_parsed_rules(agent: Any) -> None:

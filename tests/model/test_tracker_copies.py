@@ -1,4 +1,5 @@
-"""bot.tracker_copies: the copy Rasa's replay makes, for every tracker the bot sees."""
+"""tracker_copies (bot.rasa_patches.turn): the copy Rasa's replay makes, for every tracker the
+bot sees."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.tracker_copies import RASAS_COPY, copy_tracker, is_empty_bot_utterance
+from bot.rasa_patches.turn.tracker_copies import RASAS_COPY, copy_tracker, is_empty_bot_utterance
 
 
 def state(tracker: DialogueStateTracker) -> dict[str, Any]:

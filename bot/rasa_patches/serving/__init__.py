@@ -1,0 +1,1 @@
+"""Replacements in the Rasa server process: action calls, model loading, failures."""

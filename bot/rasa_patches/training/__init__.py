@@ -1,0 +1,1 @@
+"""Replacements in ``rasa train`` and Rasa's command line."""

@@ -110,9 +110,10 @@ evaluate: $(MODEL) ## cross-validate the NLU, run the test stories: reports/eval
 # `make lock UPGRADE=1` re-resolves everything.
 LOCK_CONSTRAINTS := $(if $(UPGRADE),,$(if $(wildcard requirements.lock),-c requirements.lock))
 
-bench: $(MODEL) $(NLP_PIPELINE) ## knowledge search figures; ours vs a rasa init peer: latency, memory, training (reports/bench.md)
+bench: $(MODEL) $(NLP_PIPELINE) ## knowledge search figures; ours vs a rasa init peer: latency, memory, training (reports/bench.md); what each patch saves (reports/patch-costs.md)
 	$(BIN)/python -m bench.knowledge
 	$(BIN)/python -m bench.layers
+	$(BIN)/python -m bench.patch_costs
 	$(BIN)/python -m bench.serving
 
 # pip-audit needs a newer `packaging` than Rasa 3.6 pins: it runs from a venv of

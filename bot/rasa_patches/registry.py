@@ -31,7 +31,9 @@ class Patch:
     ``"module:Class.attribute"``. A replacement that ``wraps`` is called with the
     original and returns what replaces it. ``contract`` says what of Rasa the
     replacement relies on (what to re-read on an upgrade); ``test`` names the test
-    that compares it with Rasa's original.
+    that compares it with Rasa's original. ``for_speed`` patches earn their place by
+    the CPU they save (``python -m bench.patch_costs``); the others change what
+    Rasa does (a failure made loud, a traceback made quiet).
     """
 
     target: str
@@ -40,6 +42,7 @@ class Patch:
     contract: str
     test: str
     wraps: bool = False
+    for_speed: bool = True
 
 
 @dataclass(frozen=True)

@@ -134,6 +134,7 @@ PATCHES: tuple[Patch, ...] = (
         "RemoteAction.run raises on a failed call; forms raise ActionExecutionRejection",
         f"{_TESTS}/serving/test_remote_action_watch.py",
         wraps=True,
+        for_speed=False,
     ),
     Patch(
         "rasa.core.actions.action:ActionRetrieveResponse.run",
@@ -142,6 +143,7 @@ PATCHES: tuple[Patch, ...] = (
         "ActionRetrieveResponse.run reads the response selector's choice from parse_data",
         f"{_TESTS}/serving/test_retrieval_without_selection.py",
         wraps=True,
+        for_speed=False,
     ),
     *(
         Patch(
@@ -150,6 +152,7 @@ PATCHES: tuple[Patch, ...] = (
             SERVING,
             "FailSafeTrackerStore calls these two hooks where it falls back",
             f"{_TESTS}/serving/test_tracker_store_failures.py",
+            for_speed=False,
         )
         for method in ("on_tracker_store_error", "on_tracker_store_retrieve_error")
     ),
@@ -183,5 +186,6 @@ PATCHES: tuple[Patch, ...] = (
         "Rasa's CLI sets its warning filters in _filter_warnings; the warning's wording",
         f"{_TESTS}/training/test_faq_warning_filter.py",
         wraps=True,
+        for_speed=False,
     ),
 )

@@ -14,7 +14,7 @@ KEEP_MODELS ?= 5
 # How far an intent's F1 may fall below tests/model/f1_baseline.yml (make evaluate).
 F1_MARGIN   ?= 0.05
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) \
-                   $(NLP_PIPELINE) $(wildcard bot/nlu/*.py) bot/faq/topic_model.py
+                   $(NLP_PIPELINE) $(wildcard bot/rasa_plugins/nlu/*.py) bot/answers/faq/topic_model.py
 
 # Quiet TensorFlow's start-up chatter (INFO and WARNING); errors still show.
 export TF_CPP_MIN_LOG_LEVEL ?= 2
@@ -38,20 +38,20 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP) ## create .venv with Python 3.10 and the locked dependencies
 
-$(NLP_PIPELINE): $(STAMP) bot/nlp/entity_patterns.yml bot/faq/aspects.yml bot/nlp/pipeline.py
+$(NLP_PIPELINE): $(STAMP) bot/training/nlp/entity_patterns.yml bot/answers/faq/aspects.yml bot/training/nlp/pipeline.py
 	$(BIN)/bot build-nlp --output build/spacy
 
-nlp: $(NLP_PIPELINE) ## build the spaCy pipeline (entity ruler) from bot/nlp/entity_patterns.yml and bot/faq/aspects.yml
+nlp: $(NLP_PIPELINE) ## build the spaCy pipeline (entity ruler) from bot/training/nlp/entity_patterns.yml and bot/answers/faq/aspects.yml
 
-$(VALIDATED): $(STAMP) $(TRAINING_INPUTS) bot/validation.py bot/project_checks.py $(wildcard tests/*.yml tests/model/*.yml)
+$(VALIDATED): $(STAMP) $(TRAINING_INPUTS) bot/training/validation.py bot/training/project_checks.py $(wildcard tests/*.yml tests/model/*.yml)
 	$(BIN)/bot validate
 	touch $@
 
 # Rasa's cache (.rasa/cache) retrains only the parts whose inputs changed.
 # bot validate has run Rasa's own validation: rasa train need not repeat it.
-# bot.rasa_server is Rasa's CLI with the project's fixes (one expected warning quiet).
+# bot.ops.rasa_server is Rasa's CLI with the project's fixes (one expected warning quiet).
 $(MODEL): $(TRAINING_INPUTS) | $(VALIDATED)
-	$(BIN)/python -m bot.rasa_server train --skip-validation --out models
+	$(BIN)/python -m bot.ops.rasa_server train --skip-validation --out models
 	$(BIN)/bot model prune --keep $(KEEP_MODELS)
 	touch $@
 
@@ -63,7 +63,7 @@ run: $(MODEL) ## set up, train if needed, start Rasa (5005), actions (5055), web
 shell: $(MODEL) ## chat with the bot in the terminal
 	@$(BIN)/bot run --dev --shell
 
-validate: $(STAMP) $(NLP_PIPELINE) ## rasa data validate and the project's own checks (bot/validation.py)
+validate: $(STAMP) $(NLP_PIPELINE) ## rasa data validate and the project's own checks (bot/training/validation.py)
 	$(BIN)/bot validate
 	@mkdir -p build && touch $(VALIDATED)
 

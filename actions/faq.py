@@ -1,9 +1,9 @@
 """Actions of the FAQ goal: answering questions, in the conversation's context.
 
 A question gets the FAQ topic that answers it where the conversation stands
-(:mod:`bot.faq.context`: "and the cons?" after offshoring is offshoring's
+(:mod:`bot.answers.faq.context`: "and the cons?" after offshoring is offshoring's
 cons). When no topic fits, the knowledge base is searched
-(:mod:`bot.knowledge`): a section that answers the question is given with its
+(:mod:`bot.answers.knowledge`): a section that answers the question is given with its
 source; otherwise the bot says it does not know and offers the likeliest
 topics and the team. A typed command it does not know ("/xyz") is said not to
 be understood.
@@ -21,19 +21,19 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.faq.aspects import section_names_aspect
-from bot.faq.context import Context, Question, choose_topic, next_context, read_question
-from bot.faq.suggestions import suggest_topics
-from bot.faq.topics import Topic, load_topics
-from bot.knowledge.answer import compose_answer
-from bot.knowledge.index import Hit, KnowledgeIndex
+from bot.answers.faq.aspects import section_names_aspect
+from bot.answers.faq.context import Context, Question, choose_topic, next_context, read_question
+from bot.answers.faq.suggestions import suggest_topics
+from bot.answers.faq.topics import Topic, load_topics
+from bot.answers.knowledge.answer import compose_answer
+from bot.answers.knowledge.index import Hit, KnowledgeIndex
 from bot.leads.parsing.cues import typed_command
 
 TEAM_NEEDS_BUTTON = {"title": "Discuss my team needs", "payload": "/hire_developers"}
 MORE_BUTTON = {"title": "Tell me more", "payload": "/more_info"}
 QUESTION_SLOT = "knowledge_question"
 SHOWN_SLOT = "knowledge_shown"
-# What the conversation is about (bot.faq.context.Context).
+# What the conversation is about (bot.answers.faq.context.Context).
 SUBJECTS_SLOT, ASPECT_SLOT = "conversation_subjects", "conversation_aspect"
 TOPIC_SLOT = "last_topic"
 INFORM_INTENT, LEAD_FORM = "inform", "lead_form"

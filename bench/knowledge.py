@@ -13,10 +13,10 @@ from pathlib import Path
 
 import yaml
 
-from bot.knowledge.corpus import Section, load_sections
-from bot.knowledge.evaluation import evaluate
-from bot.knowledge.index import KnowledgeIndex, spacy_tokenizer
-from bot.knowledge.text import load_synonyms
+from bot.answers.knowledge.corpus import Section, load_sections
+from bot.answers.knowledge.evaluation import evaluate
+from bot.answers.knowledge.index import KnowledgeIndex, spacy_tokenizer
+from bot.answers.knowledge.text import load_synonyms
 
 TABLE = Path("tests/knowledge/questions.yml")
 GROWTH = 100

@@ -34,7 +34,7 @@ from pathlib import Path
 import yaml
 
 from bench.retraining import ROOT
-from bot.models import serving_model
+from bot.training.model_files import serving_model
 
 REPEATS = 3
 ACTION_SERVER_START_SECONDS = 120
@@ -43,7 +43,7 @@ ACTION_SERVER_START_SECONDS = 120
 @contextlib.contextmanager
 def action_server() -> Iterator[str]:
     """The project's action server on a free port, as ``bot run`` starts it; its webhook URL."""
-    from bot import stack
+    from bot.ops import stack
     from bot.settings import load_settings
 
     with socket.socket() as probe:
@@ -103,9 +103,9 @@ async def measure(model: Path, texts: list[str], actions_url: str) -> list[str]:
 
     from bot import rasa_patches
     from bot.rasa_patches.serving.action_connections import KeptAliveEndpointConfig
+    from bot.rasa_plugins.endpoints import endpoints
+    from bot.rasa_plugins.stores.sqlite_tracker_store import SQLiteTrackerStore
     from bot.settings import load_settings
-    from bot.sqlite_tracker_store import SQLiteTrackerStore
-    from bot.tracker_store import endpoints
 
     rasa_patches.install(rasa_patches.TURN, rasa_patches.SERVING)  # as the Rasa server runs
     configure_logging_and_warnings(logging.INFO)  # as `rasa run` does by default

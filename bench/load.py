@@ -60,7 +60,7 @@ class ScriptBook:
 
     def __init__(self, seed: int = 0, tag: str = "", root: Path = ROOT) -> None:
         """``tag`` goes into the visitors' emails: each email must be new to the lead
-        store, or the lead would update an earlier one (README: the 30-minute window)."""
+        store, or the lead would update an earlier one (docs/leads.md: the 30-minute window)."""
         self.random = random.Random(seed)
         self.tag = tag
         paraphrases = yaml.safe_load((root / "tests/model/paraphrases.yml").read_text("utf-8"))

@@ -28,7 +28,7 @@ from bench.layers import action_server
 from bench.load import ScriptBook
 from bench.retraining import ROOT
 from bot import rasa_patches
-from bot.models import serving_model
+from bot.training.model_files import serving_model
 
 CONVERSATIONS = 60
 ROUNDS = 3
@@ -76,8 +76,8 @@ async def measure(model: Path, actions_url: str) -> dict[str, list[float]]:
     from rasa.utils.log_utils import configure_structlog
 
     from bot.rasa_patches.serving.action_connections import KeptAliveEndpointConfig
+    from bot.rasa_plugins.endpoints import endpoints
     from bot.settings import load_settings
-    from bot.tracker_store import endpoints
 
     configure_logging_and_warnings(logging.INFO)  # as `rasa run` does by default
     configure_structlog(logging.INFO)

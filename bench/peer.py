@@ -27,7 +27,7 @@ import yaml
 
 from bench.retraining import ROOT, TrainingFigures, copy_project, measure, training_files
 from bench.training import STOCK_TRAINING
-from bot.faq.topics import load_topics
+from bot.answers.faq.topics import load_topics
 
 PEER_DIR = ROOT / "build/bench/peer"
 MODEL = PEER_DIR / "models/peer.tar.gz"

@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 
 from bench.load import OK, WEBHOOK, open_conversation, send, visitor_session
-from bot.supervision import log_tail
+from bot.ops.supervision import log_tail
 
 STOP_GRACE_SECONDS = 15.0
 POLL_SECONDS = 0.1

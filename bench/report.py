@@ -249,7 +249,7 @@ def document(results: list[BotResult], rows: list[Row], options: Options, peer: 
         f" peer {other.load_average:.2f}.",
         "",
         f"- ours: `{ours.model.relative_to(ROOT)}` (`make train`), SQLite tracker store as"
-        " shipped, `bot.stack`'s Rasa server and action server"
+        " shipped, `bot.ops.stack`'s Rasa server and action server"
         f"{''.join(f' (note: {note})' for note in ours.notes)};",
         f"- peer: `{peer.model.relative_to(ROOT)}`, the same domain.yml and data/*.yml trained"
         " with Rasa's default config (what `rasa init` trains: DIET, ResponseSelector, TED,"

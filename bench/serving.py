@@ -42,11 +42,11 @@ from bench.processes import (
 from bench.report import REST_OF_MACHINE, document, plot, summary_table
 from bench.results import BotResult, summary
 from bench.retraining import ROOT, TrainingFigures, measure_ours, training_files
-from bot import stack
-from bot.models import MODELS_DIR, ModelError, serving_model
-from bot.ports import accepts_connections
+from bot.ops import stack
+from bot.ops.ports import accepts_connections
+from bot.ops.supervision import Service
 from bot.settings import load_settings
-from bot.supervision import Service
+from bot.training.model_files import MODELS_DIR, ModelError, serving_model
 
 ENVIRONMENT = {
     "TF_CPP_MIN_LOG_LEVEL": "2",
@@ -100,7 +100,8 @@ def _environment(scratch: Path, **overrides: str) -> dict[str, str]:
 
 def stale_inputs(model: Path) -> list[str]:
     """Training inputs changed after ``model`` was trained (it may not be what they give)."""
-    inputs = [ROOT / "config.yml", *training_files(), *sorted((ROOT / "bot/nlu").glob("*.py"))]
+    components = sorted((ROOT / "bot/rasa_plugins/nlu").glob("*.py"))
+    inputs = [ROOT / "config.yml", *training_files(), *components]
     trained = model.stat().st_mtime
     return [str(path.relative_to(ROOT)) for path in inputs if path.stat().st_mtime > trained]
 
@@ -134,7 +135,7 @@ def our_deployment(scratch: Path, workers: int = 1) -> Deployment:
         RATE_LIMIT_PER_IP="0",
         RASA_PORT=str(rasa_port),
         ACTIONS_PORT=str(actions_port),
-        LOG_DIR=str(scratch),  # bot.stack writes Rasa's endpoints file there
+        LOG_DIR=str(scratch),  # bot.ops.stack writes Rasa's endpoints file there
         **scaled,
     )
     settings = load_settings(environment)

@@ -52,9 +52,9 @@ from bench.processes import (
 )
 from bench.retraining import ROOT
 from bench.serving import ENVIRONMENT
-from bot.channels.inbound import apology
 from bot.leads.spool import LeadSpool
 from bot.leads.store import LeadRepository, create_engine_for
+from bot.rasa_plugins.channels.inbound import apology
 from bot.settings import load_settings
 
 REPORT = ROOT / "reports/soak.md"
@@ -191,8 +191,8 @@ async def soak(
 
 
 SERVICES = {
-    "bot.rasa_server": "Rasa server",
-    "bot.action_server": "action server",
+    "bot.ops.rasa_server": "Rasa server",
+    "bot.ops.action_server": "action server",
     "web-server": "web app",
     "deliver": "delivery worker",
 }
@@ -267,13 +267,13 @@ def write_report(result: SoakResult, stored: list[str], path: Path) -> str:
             f"\nThe first limit reached: the {busiest}, one Python process on one core"
             f" ({cores:.2f} cores), while the machine had {CORES - result.machine_cores:.2f} of"
             f" its {CORES} cores idle. Messages beyond its pace wait their turn in its queue"
-            " (bot/channels/admission.py), which the latency shows.\n"
+            " (bot/rasa_plugins/channels/admission.py), which the latency shows.\n"
         )
     elif result.machine_cores >= SATURATED_CORES * CORES:
         text += (
             f"\nThe first limit reached: the machine, {result.machine_cores:.2f} of its {CORES}"
             " cores busy. Messages beyond the stack's pace wait their turn in the Rasa"
-            " servers' queues (bot/channels/admission.py), which the latency shows.\n"
+            " servers' queues (bot/rasa_plugins/channels/admission.py), which the latency shows.\n"
         )
     if lost or doubled:
         text += f"\nLost: {lost}\nDoubled: {doubled}\n"

@@ -20,13 +20,13 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bot.review.nlu_merge import insert_examples
+from bot.training.review.nlu_merge import insert_examples
 
 ROOT = Path(__file__).resolve().parents[1]
 INPUTS = ("config.yml", "domain.yml", "data", "build/spacy")
 # make train's command (it has validated the data before, with bot validate),
 # and a stock project's: plain `rasa train`, which validates first.
-OUR_TRAINING = ("-m", "bot.rasa_server", "train", "--skip-validation", "--out", "models")
+OUR_TRAINING = ("-m", "bot.ops.rasa_server", "train", "--skip-validation", "--out", "models")
 STOCK_TRAINING = ("-m", "rasa", "train", "--out", "models")
 TRAINED = re.compile(r"Finished training component '(\w+)'")
 RESTORED = re.compile(r"Restored component '(\w+)' from cache")

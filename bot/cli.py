@@ -10,13 +10,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.cli_support import serving_model_or_exit, settings_or_exit
-from bot.container import add_container_commands
-from bot.evaluation.cli import add_evaluation_commands
-from bot.models import DEFAULT_KEEP, MODELS_DIR
-from bot.nlp.pipeline import PATTERNS_FILE, PatternsError, build_and_save
+from bot.ops.container import add_container_commands
 from bot.privacy.cli import add_leads_commands
-from bot.review.cli import add_review_commands
 from bot.settings import SettingsError
+from bot.training.evaluation.cli import add_evaluation_commands
+from bot.training.model_files import DEFAULT_KEEP, MODELS_DIR
+from bot.training.nlp.pipeline import PATTERNS_FILE, PatternsError, build_and_save
+from bot.training.review.cli import add_review_commands
 
 DEFAULT_PIPELINE_DIR = Path("build/spacy")
 
@@ -32,7 +32,7 @@ def _build_nlp(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from bot.validation import validate_project
+    from bot.training.validation import validate_project
 
     report = validate_project()
     for message, reason in report.explained:
@@ -67,8 +67,8 @@ def _db_upgrade(args: argparse.Namespace) -> int:
 def _deliver(args: argparse.Namespace) -> int:
     import asyncio
 
-    from bot import log_redaction
     from bot.delivery.worker import deliver
+    from bot.ops import log_redaction
 
     settings = settings_or_exit()
     log_redaction.install(settings.default_phone_region)  # its errors name recipients
@@ -117,7 +117,7 @@ def _stats(args: argparse.Namespace) -> int:
 
 
 def _model_list(args: argparse.Namespace) -> int:
-    from bot.models import list_models
+    from bot.training.model_files import list_models
 
     models = list_models(args.models)
     for position, path in enumerate(models):
@@ -127,7 +127,7 @@ def _model_list(args: argparse.Namespace) -> int:
 
 
 def _model_prune(args: argparse.Namespace) -> int:
-    from bot.models import ModelError, prune
+    from bot.training.model_files import ModelError, prune
 
     try:
         deleted = prune(args.models, args.keep)
@@ -139,7 +139,7 @@ def _model_prune(args: argparse.Namespace) -> int:
 
 
 def _model_rollback(args: argparse.Namespace) -> int:
-    from bot.models import ModelError, rollback
+    from bot.training.model_files import ModelError, rollback
 
     try:
         retired, served = rollback(args.models)
@@ -153,8 +153,8 @@ def _run(args: argparse.Namespace) -> int:
     import asyncio
     from dataclasses import replace
 
-    from bot import stack
-    from bot.supervision import Supervisor
+    from bot.ops import stack
+    from bot.ops.supervision import Supervisor
 
     # What the run writes (the lead and tracker databases, logs, the spool) holds
     # personal data: readable by this user only.

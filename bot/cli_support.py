@@ -17,7 +17,7 @@ def settings_or_exit() -> Settings:
 
 def serving_model_or_exit(requested: Path | None) -> Path:
     """``requested``, or the newest model, or exit saying there is none."""
-    from bot.models import ModelError, serving_model
+    from bot.training.model_files import ModelError, serving_model
 
     if requested is not None:
         return requested

@@ -2,7 +2,7 @@
 
 The defaults run offline on a laptop: leads in a SQLite file under ``var/``,
 no delivery channel, the sales inbox on localhost. ``.env.example`` and the
-README's settings table list every variable.
+docs/settings.md list every variable.
 """
 
 from __future__ import annotations
@@ -74,8 +74,8 @@ class InputLimits:
     rate_limit_per_ip: int = 120
     # Proxies in front of the Rasa server whose X-Forwarded-For is believed.
     trusted_proxies: int = 0
-    # Turns one Rasa process runs at once; later messages queue (bot.channels.admission)
-    # and get "busy, try again" after max_turn_wait_seconds.
+    # Turns one Rasa process runs at once; later messages queue
+    # (bot.rasa_plugins.channels.admission) and get "busy, try again" after max_turn_wait_seconds.
     max_concurrent_turns: int = 8
     max_turn_wait_seconds: float = 30.0
 

@@ -17,11 +17,13 @@ import requests
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+# The project's action server, as bot run starts it (add --port).
+ACTION_SERVER_COMMAND = (sys.executable, "-m", "bot.ops.action_server", "--actions", "actions")
 
 
 def trained_model() -> Path:
     """The model ``make run`` serves (the newest); fails the test when there is none."""
-    from bot.models import ModelError, serving_model
+    from bot.training.model_files import ModelError, serving_model
 
     try:
         return serving_model(ROOT / "models")
@@ -98,7 +100,7 @@ def action_server_url(lead_database_url: str) -> Iterator[str]:
     for name in ("SALES_WEBHOOK_URL", "SMTP_HOST"):  # no delivery from tests
         environment.pop(name, None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot.action_server", "--actions", "actions", "--port", str(port)],
+        [*ACTION_SERVER_COMMAND, "--port", str(port)],
         cwd=ROOT,
         env=environment,
         stdout=subprocess.DEVNULL,
@@ -119,8 +121,8 @@ def agent(event_loop_for_model: asyncio.AbstractEventLoop, action_server_url: st
 
     from bot import rasa_patches
     from bot.rasa_patches.serving.action_connections import KeptAliveEndpointConfig
+    from bot.rasa_plugins.endpoints import endpoints
     from bot.settings import load_settings
-    from bot.tracker_store import endpoints
 
     # As the server does: the model tests exercise what is served.
     before = set(rasa_patches.installed_targets())

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from bot.ports import accepts_connections
+from bot.ops.ports import accepts_connections
 
 CONNECT_TIMEOUT_SECONDS = 1.0
 

@@ -11,8 +11,8 @@ from rasa.shared.core.constants import DEFAULT_ACTION_NAMES
 from rasa_sdk import Action
 
 import actions
-from bot.faq.topics import answer_response, load_topics
-from bot.project_checks import action_names
+from bot.answers.faq.topics import answer_response, load_topics
+from bot.training.project_checks import action_names
 from tests.conftest import load_yaml, nlu_examples
 
 MIN_EXAMPLES = 12

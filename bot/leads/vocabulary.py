@@ -1,6 +1,6 @@
 """Canonical names for what visitors call roles, technologies, levels and models.
 
-The spaCy entity ruler (``bot/nlp/entity_patterns.yml``) finds the phrases;
+The spaCy entity ruler (``bot/training/nlp/entity_patterns.yml``) finds the phrases;
 this module turns each phrase into the one name sales read, e.g. ``reactjs``
 and ``React`` both become ``React`` and ``devs`` becomes ``developer``.
 """

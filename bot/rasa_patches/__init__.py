@@ -1,7 +1,7 @@
 """Every run-time replacement of Rasa 3.6.21 internals, and nothing else.
 
 Rasa 3.6 does each turn's work in ways that cost far more CPU than the answer
-needs (found by profiling; README and docs/performance.md give the figures),
+needs (found by profiling; docs/performance.md and reports/ give the figures),
 and falls back silently where the bot must fail loudly. Each replacement keeps
 Rasa's behaviour and is tested against Rasa's original. :data:`PATCHES` is the
 table of them all; :func:`install` installs a group (only on Rasa
@@ -11,7 +11,7 @@ table of them all; :func:`install` installs a group (only on Rasa
 - ``serving/``: the Rasa server process (action calls, loading, failures).
 - ``training/``: ``rasa train`` and Rasa's command line.
 - ``tensorflow_stand_in``: serving and training without importing TensorFlow,
-  an import hook rather than a replacement (installed by ``bot.rasa_server``).
+  an import hook rather than a replacement (installed by ``bot.ops.rasa_server``).
 
 docs/rasa-patches.md lists the patches and the checklist for a Rasa upgrade.
 """

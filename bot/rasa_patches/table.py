@@ -13,10 +13,10 @@ from bot.rasa_patches.registry import Patch
 
 # What each group is for, and who installs it.
 TURN = "turn"  # the work of every turn: the Rasa server, and tests' and benchmarks' Agent
-SERVING = "serving"  # the Rasa server process (bot.rasa_server run/shell, the chat channels)
+SERVING = "serving"  # the Rasa server process (bot.ops.rasa_server run/shell, the chat channels)
 SHARED_PORT = "shared_port"  # several Rasa server processes on one port (RASA_WORKERS > 1)
 TRAINING = "training"  # rasa train (make train)
-COMMAND_LINE = "command_line"  # every rasa command bot.rasa_server runs
+COMMAND_LINE = "command_line"  # every rasa command bot.ops.rasa_server runs
 GROUPS = (TURN, SERVING, SHARED_PORT, TRAINING, COMMAND_LINE)
 
 _TURN = "bot.rasa_patches.turn"

@@ -17,7 +17,7 @@ TensorFlow (spaCy's thinc calls ``tf.config.get_visible_devices``) take
 their path without it, and anything else says plainly what happened.
 A model with any other component gets the real TensorFlow.
 
-Training (``bot.rasa_server train``) decides the same from ``config.yml``:
+Training (``bot.ops.rasa_server train``) decides the same from ``config.yml``:
 only the components it lists train, with the recipe's own providers.
 """
 
@@ -45,10 +45,10 @@ STOOD_IN_PACKAGES = frozenset(
 # Another one goes here once a test has served a model with it this way.
 TENSORFLOW_FREE_COMPONENTS = frozenset(
     {
-        "bot.nlu.contact_details_gate.ContactDetailsGate",
-        "bot.nlu.faq_confidence_gate.FaqConfidenceGate",
-        "bot.nlu.faq_topic_selector.FaqTopicSelector",
-        "bot.nlu.language_gate.OtherLanguageGate",
+        "bot.rasa_plugins.nlu.contact_details_gate.ContactDetailsGate",
+        "bot.rasa_plugins.nlu.faq_confidence_gate.FaqConfidenceGate",
+        "bot.rasa_plugins.nlu.faq_topic_selector.FaqTopicSelector",
+        "bot.rasa_plugins.nlu.language_gate.OtherLanguageGate",
         "rasa.core.policies.ensemble.DefaultPolicyPredictionEnsemble",
         "rasa.core.policies.memoization.MemoizationPolicy",
         "rasa.core.policies.rule_policy.RulePolicy",

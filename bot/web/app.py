@@ -10,13 +10,13 @@ from sanic import Sanic
 
 from bot.conversations.events import TrackerStoreError
 from bot.leads.store import LeadRepository, create_engine_for, upgrade_database
-from bot.sales.api import api_docs_blueprint, leads_blueprint
-from bot.sales.errors import register_error_handlers
-from bot.sales.page import inbox_blueprint
-from bot.sales.stats_api import stats_blueprint, tracker_engine
 from bot.settings import Settings
 from bot.web.headers import add_headers
 from bot.web.health import health_blueprint
+from bot.web.sales.api import api_docs_blueprint, leads_blueprint
+from bot.web.sales.errors import register_error_handlers
+from bot.web.sales.page import inbox_blueprint
+from bot.web.sales.stats_api import stats_blueprint, tracker_engine
 from bot.web.site import site_blueprint
 
 APP_NAME = "agency_web"

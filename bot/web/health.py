@@ -9,8 +9,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.leads.store import LeadRepository
-from bot.sales.responses import json_response
 from bot.web.routes import READ_METHODS
+from bot.web.sales.responses import json_response
 
 
 def health_blueprint() -> Blueprint:

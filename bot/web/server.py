@@ -6,7 +6,8 @@ import logging
 import secrets
 from dataclasses import replace
 
-from bot import http_framing, log_redaction
+from bot import http_framing
+from bot.ops import log_redaction
 from bot.settings import Settings, SettingsError
 from bot.web.app import create_app
 

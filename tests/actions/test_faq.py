@@ -12,7 +12,7 @@ from actions.faq import (
     ActionAnswerQuestion,
     ActionTellMore,
 )
-from bot.faq.topics import load_topics
+from bot.answers.faq.topics import load_topics
 
 NO_CONTEXT = {"conversation_subjects": None, "conversation_aspect": None, "last_topic": None}
 AFTER_OFFSHORING = {

@@ -10,7 +10,7 @@ import yaml
 
 from bench.peer import with_retrieval_responses
 from bench.processes import cpu_seconds_by_process, free_port, listens_on, spawn, stop
-from bot.faq.topics import load_topics
+from bot.answers.faq.topics import load_topics
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -110,6 +110,14 @@ def test_env_example_lists_every_variable_the_settings_read():
     assert read <= listed, sorted(read - listed)
 
 
+def test_the_settings_page_documents_every_variable_the_settings_read():
+    source = (ROOT / "bot" / "settings.py").read_text()
+    read = set(re.findall(r'"([A-Z][A-Z_]+)"', source))
+    page = (ROOT / "docs" / "settings.md").read_text()
+    documented = set(re.findall(r"`([A-Z][A-Z0-9_]+)`", page))
+    assert read <= documented, sorted(read - documented)
+
+
 def test_the_demo_site_s_defaults_follow_the_ports_of_this_run():
     settings = load_settings({"WEB_PORT": "18000", "RASA_PORT": "15005"})
     assert settings.site_origins == ("http://localhost:18000", "http://127.0.0.1:18000")

@@ -1,6 +1,6 @@
 """The whole product for browser tests, and a headless Chromium to drive it.
 
-The stack is the one ``make run`` starts (the services of :mod:`bot.stack`)
+The stack is the one ``make run`` starts (the services of :mod:`bot.ops.stack`)
 on free ports with a lead store of its own; each process is started here
 rather than by the supervisor, so a test can stop and restart the Rasa
 server. The browser is Debian's ``chromium`` driven by Playwright; nothing
@@ -22,9 +22,9 @@ from typing import Any
 import httpx
 import pytest
 
-from bot import stack
+from bot.ops import stack
+from bot.ops.supervision import Service, log_tail
 from bot.settings import load_settings
-from bot.supervision import Service, log_tail
 from tests.conftest import ROOT, free_port, trained_model
 
 SALES_TOKEN = "browser-test-token"
@@ -178,6 +178,6 @@ def page(browser: Any, product: Stack, page_errors: list[str]) -> Iterator[Any]:
 
 
 def screenshot(page: Any, name: str) -> None:
-    """Saves ``reports/screenshots/<name>.png`` (linked from the README)."""
+    """Saves ``reports/screenshots/<name>.png`` (linked from docs/widget.md)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))

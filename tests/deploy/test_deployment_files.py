@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from bot.ops.stack import SERVICE_NAMES, single_service
 from bot.settings import Settings
-from bot.stack import SERVICE_NAMES, single_service
 from tests.conftest import ROOT
 
 KUBERNETES = sorted((ROOT / "deploy/kubernetes").glob("*.yaml"))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.faq.context import Context, choose_topic, read_question
-from bot.faq.topics import load_topics
+from bot.answers.faq.context import Context, choose_topic, read_question
+from bot.answers.faq.topics import load_topics
 
 FALLBACK = "nlu_fallback"
 ANSWERING_INTENTS = ("faq", "follow_up", FALLBACK)  # answered by action_answer_question
@@ -22,7 +22,7 @@ def predicted_label(parse_data: dict[str, Any]) -> str:
 
 def answered_label(parse_data: dict[str, Any]) -> str:
     """What a new visitor is answered: for a question, ``faq/<topic>`` of the
-    topic action_answer_question gives (bot.faq.context), else the NLU's label."""
+    topic action_answer_question gives (bot.answers.faq.context), else the NLU's label."""
     if parse_data["intent"]["name"] not in ANSWERING_INTENTS:
         return predicted_label(parse_data)
     topic = choose_topic(read_question(parse_data), Context(), load_topics())

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
 
-from bot.faq.topics import RETRIEVAL_INTENT
+from bot.answers.faq.topics import RETRIEVAL_INTENT
 from tests.conftest import load_yaml
 
 pytestmark = pytest.mark.model

@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 
-from bot.faq.suggestions import suggest_topics
-from bot.faq.topics import load_topics
+from bot.answers.faq.suggestions import suggest_topics
+from bot.answers.faq.topics import load_topics
 from tests.conftest import load_yaml
 from tests.model.predictions import FALLBACK, answered_label, predicted_label
 
 # What a visitor is answered: the NLU's label, or for a question the topic
-# action_answer_question gives (bot.faq.context: named subjects and aspects can
+# action_answer_question gives (bot.answers.faq.context: named subjects and aspects can
 # correct an unsure or off-subject topic). Measured on 2026-12-07 with the
 # topic gate at 0.24 (no confident wrong topic; 0.22 gave one) and the intents
 # of the conversation issue (follow_up, contact_us, job_seeker, small_talk):

@@ -38,7 +38,7 @@ import yaml
 from sqlalchemy import create_engine, text
 
 from bench.load import LEAD_STORED, ScriptBook, reply_text
-from bot import stack
+from bot.ops import stack
 from bot.settings import load_settings
 from tests.bot.leads.conftest import scratch_postgres_database
 from tests.conftest import ROOT, free_port, trained_model

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from bot import stack
+from bot.ops import stack
+from bot.ops.supervision import Service
 from bot.settings import load_settings
-from bot.supervision import Service
 from tests.conftest import ROOT, free_port, trained_model
 from tests.server.rest_visitor import RestVisitor
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import requests
 
-from bot.channels.sessions import SessionSigner
+from bot.rasa_plugins.channels.sessions import SessionSigner
 
 SESSION_PATH = "/webhooks/rest/session"
 WEBHOOK_PATH = "/webhooks/rest/webhook"

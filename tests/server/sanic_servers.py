@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.bot.sales.conftest import server_environment, start_server, wait_for_health
+from tests.bot.web.sales.conftest import server_environment, start_server, wait_for_health
 from tests.conftest import free_port
 from tests.server.rasa_process import local_environment, start_actions, start_rasa, stop
 

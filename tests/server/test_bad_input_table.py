@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from bot.channels.sessions import SessionSigner
+from bot.rasa_plugins.channels.sessions import SessionSigner
 from tests.server.rasa_process import session_secret
 from tests.server.raw_http import exchange, health_status, request_bytes
 from tests.server.sanic_servers import ACTION_TOKEN, SALES_TOKEN, Server, module_server
@@ -411,7 +411,7 @@ RASA_FRAMING_ROWS = (
     ),
 )
 
-# The chat channels (bot.channels): a conversation of the table's Rasa server,
+# The chat channels (bot.rasa_plugins.channels): a conversation of the table's Rasa server,
 # with its token, and what a message of it may get wrong.
 SIGNER = SessionSigner(session_secret(os.environ))
 VISITOR = SIGNER.session_for("bad-input-visitor")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import stack
+from bot.ops import stack
 from bot.settings import load_settings
 from tests.server.rasa_process import (
     lead_form,

@@ -1,4 +1,4 @@
-"""The chat channel of a real Rasa server (bot.channels.rest) under bad input and
+"""The chat channel of a real Rasa server (bot.rasa_plugins.channels.rest) under bad input and
 a failure inside: a clear 4xx or a polite reply, never a crash or silence.
 
 The servers run as ``bot run`` starts them. The failures are real: the lock

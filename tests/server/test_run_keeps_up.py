@@ -29,8 +29,8 @@ import requests
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from bot.ops.stack import endpoints_path
 from bot.settings import load_settings
-from bot.stack import endpoints_path
 from tests.bot.leads.conftest import scratch_postgres_database
 from tests.conftest import ROOT, free_port, trained_model
 from tests.services import require_service

@@ -252,7 +252,7 @@ def test_the_rasa_server_serves_the_model_without_tensorflow(served_bot):
     [rasa_server] = [
         pid
         for pid, command in child_processes(process.pid).items()
-        if "bot.rasa_server run" in command
+        if "bot.ops.rasa_server run" in command
     ]
     mapped = Path(f"/proc/{rasa_server}/maps").read_text(encoding="utf-8")
     assert "libtensorflow" not in mapped

@@ -1,4 +1,4 @@
-"""The socket.io channel of a real Rasa server (bot.channels.socketio) over real
+"""The socket.io channel of a real Rasa server (bot.rasa_plugins.channels.socketio) over real
 sockets: a conversation is joined only with its token, connections come only
 from the site origins, and what it cannot read is answered, not raised.
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from bot.channels.inbound import unknown_command
+from bot.rasa_plugins.channels.inbound import unknown_command
 from tests.server.rasa_process import local_environment, say, start_actions, start_rasa, stop
 
 pytestmark = [pytest.mark.server, pytest.mark.model]

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from bot.ops.rasa_server import install_tensorflow_stand_in, model_argument
 from bot.rasa_patches import tensorflow_stand_in
 from bot.rasa_patches.tensorflow_stand_in import (
     TENSORFLOW_FREE_NAMES,
@@ -27,7 +28,6 @@ from bot.rasa_patches.tensorflow_stand_in import (
     model_components,
     runs_without_tensorflow,
 )
-from bot.rasa_server import install_tensorflow_stand_in, model_argument
 from tests.conftest import ROOT, load_yaml, trained_model
 
 DIET = "rasa.nlu.classifiers.diet_classifier.DIETClassifier"
@@ -79,7 +79,7 @@ def test_the_projects_config_trains_without_tensorflow():
     names = config_components(ROOT / "config.yml")
     assert names is not None
     assert "LogisticRegressionClassifier" in names
-    assert "bot.nlu.faq_topic_selector.FaqTopicSelector" in names
+    assert "bot.rasa_plugins.nlu.faq_topic_selector.FaqTopicSelector" in names
     assert set(names) <= TENSORFLOW_FREE_NAMES
 
 
@@ -175,7 +175,7 @@ def test_no_model_file_in_rasas_arguments_gets_the_real_tensorflow(arguments):
     assert model_argument(arguments) is None
 
 
-# Parses the questions with the stand-in installed, as bot.rasa_server does, and
+# Parses the questions with the stand-in installed, as bot.ops.rasa_server does, and
 # says whether anything of the real TensorFlow was loaded.
 PARSE_WITHOUT_TENSORFLOW = """
 import asyncio, json, sys
@@ -217,10 +217,10 @@ def test_the_model_without_tensorflow_parses_as_with_it(
     assert served["parses"] == json.loads(json.dumps(with_tensorflow))
 
 
-# What bot.rasa_server does first for `train`, then what `rasa train` imports.
+# What bot.ops.rasa_server does first for `train`, then what `rasa train` imports.
 TRAIN_WITHOUT_TENSORFLOW = """
 import sys
-from bot.rasa_server import install_tensorflow_stand_in
+from bot.ops.rasa_server import install_tensorflow_stand_in
 assert install_tensorflow_stand_in("train", ["--config", "config.yml", "--out", "models"])
 import rasa.model_training, rasa.engine.recipes.default_recipe
 print(sorted(m for m in sys.modules if m.startswith("tensorflow.python")))

@@ -7,7 +7,12 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.bot.sales.conftest import server_environment, start_server, stop_server, wait_for_health
+from tests.bot.web.sales.conftest import (
+    server_environment,
+    start_server,
+    stop_server,
+    wait_for_health,
+)
 from tests.conftest import free_port
 
 SITE_ORIGIN = "https://www.agency.example"

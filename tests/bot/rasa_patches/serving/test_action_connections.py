@@ -182,7 +182,7 @@ async def test_the_action_server_receives_the_domain_each_call(receiver):
 
 def test_the_action_server_keeps_an_idle_connection_longer_than_rasa_s_side_does():
     script = (
-        "from bot.action_server import create_app\n"
+        "from bot.ops.action_server import create_app\n"
         "from bot.settings import load_settings\n"
         "app = create_app('actions', load_settings({}))\n"
         "print(app.config.KEEP_ALIVE, app.config.KEEP_ALIVE_TIMEOUT)\n"

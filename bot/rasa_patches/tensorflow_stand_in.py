@@ -41,7 +41,7 @@ STOOD_IN_PACKAGES = frozenset(
 )
 
 # Graph components that run without TensorFlow: those of the project's model
-# (tests/bot/test_tensorflow_stand_in.py serves and trains it with the stand-in).
+# (tests/bot/rasa_patches/test_tensorflow_stand_in.py serves and trains it with the stand-in).
 # Another one goes here once a test has served a model with it this way.
 TENSORFLOW_FREE_COMPONENTS = frozenset(
     {

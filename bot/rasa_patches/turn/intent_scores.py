@@ -72,6 +72,11 @@ def process_directly(self: LogisticRegressionClassifier, messages: list[Message]
     return messages
 
 
+# Rasa validates a model's graph from the type hints of each component's process():
+# an annotated ``self`` would read as a parameter the graph must provide.
+del process_directly.__annotations__["self"]
+
+
 def _set_intent(
     self: LogisticRegressionClassifier, message: Message, probabilities: np.ndarray
 ) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from bot.training.project_checks import (
     MIN_FAQ_EXAMPLES,
     ProjectData,
@@ -16,8 +14,7 @@ from bot.training.project_checks import (
     responses_reachable,
     run_checks,
 )
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.conftest import ROOT
 
 
 def make_project(**changes) -> ProjectData:

@@ -17,7 +17,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.rasa_plugins.nlu.faq_topic_selector import EXAMPLES_FILE, MODEL_FILE, FaqTopicSelector
-from tests.bot.test_topic_model import EXAMPLES
+from tests.bot.answers.faq.test_topic_model import EXAMPLES
 
 QUESTIONS = ["what does outsourcing mean", "is offshoring risky for us"]
 RESOURCE = Resource("faq_topic_selector")

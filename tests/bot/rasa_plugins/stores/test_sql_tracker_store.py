@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 from bot.rasa_plugins.stores.sql_tracker_store import LeanSQLTrackerStore, event_row
 from bot.rasa_plugins.stores.sqlite_tracker_store import SQLiteTrackerStore
 from tests.bot.leads.conftest import scratch_postgres_database
-from tests.bot.test_sqlite_tracker_store import conversation
+from tests.bot.rasa_plugins.stores.test_sqlite_tracker_store import conversation
 
 StoreFactory = Callable[[type[SQLTrackerStore]], SQLTrackerStore]
 

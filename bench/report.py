@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bench.load import EMPTY, ERROR, KIND_WEIGHTS, percentile
-from bench.results import MIB, BotResult, Row
+from bench.results import MIB, BotResult, Options, Row
 from bench.retraining import ROOT
 
 # Cores the rest of the machine may use during a level before the record says so.
@@ -20,7 +20,6 @@ REST_OF_MACHINE = "rest of the machine"
 
 if TYPE_CHECKING:
     from bench.peer import Peer
-    from bench.serving import Options
 
 
 def _number(value: float | None) -> str:

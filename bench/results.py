@@ -13,6 +13,21 @@ from bench.retraining import TrainingFigures
 MIB = 2**20
 
 
+@dataclass(frozen=True)
+class Options:
+    """How long and how hard to load each bot, and where the record goes."""
+
+    levels: tuple[int, ...]
+    warmup: float
+    seconds: float
+    seed: int
+    output: Path
+    retrain_peer: bool
+    our_training: bool
+    quick: bool
+    workers: int = 1
+
+
 @dataclass
 class BotResult:
     """Everything measured for one bot."""

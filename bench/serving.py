@@ -40,7 +40,7 @@ from bench.processes import (
     wait_healthy,
 )
 from bench.report import REST_OF_MACHINE, document, plot, summary_table
-from bench.results import BotResult, summary
+from bench.results import BotResult, Options, summary
 from bench.retraining import ROOT, TrainingFigures, measure_ours, training_files
 from bot.ops import stack
 from bot.ops.ports import accepts_connections
@@ -58,21 +58,6 @@ LOG_DIR = ROOT / "build/bench/logs"
 # Locks of several Rasa processes when LOCK_STORE_URL is not set: a database of its own.
 LOCAL_REDIS = "redis://127.0.0.1:6379/15"
 LOAD_GENERATOR, MACHINE = "load generator", "machine"
-
-
-@dataclass(frozen=True)
-class Options:
-    """How long and how hard to load each bot, and where the record goes."""
-
-    levels: tuple[int, ...]
-    warmup: float
-    seconds: float
-    seed: int
-    output: Path
-    retrain_peer: bool
-    our_training: bool
-    quick: bool
-    workers: int = 1
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,5 @@
-"""Reads Rasa's SQL tracker store (its ``events`` table) without loading Rasa.
-
-Rasa 3.6's ``SQLTrackerStore`` keeps one row per event: ``sender_id``,
-``type_name``, ``timestamp``, ``intent_name``, ``action_name`` and the event
-as JSON in ``data``. Reading the table directly lets ``bot review`` and
+"""Reads Rasa's SQL tracker store (its ``events`` table,
+``bot.rasa_plugins.stores.events_table``) without loading Rasa: ``bot review`` and
 ``bot stats`` scan weeks of conversations in one query.
 """
 
@@ -17,25 +14,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from bot.rasa_plugins.stores.events_table import EVENTS, TrackerStoreError
 from bot.settings import SettingsError, sqlite_path
 
-EVENTS = sa.table(
-    "events",
-    sa.column("id", sa.Integer),
-    sa.column("sender_id", sa.String),
-    sa.column("type_name", sa.String),
-    sa.column("timestamp", sa.Float),
-    sa.column("intent_name", sa.String),
-    sa.column("action_name", sa.String),
-    sa.column("data", sa.Text),
-)
-
+__all__ = ["EVENTS", "StoredEvent", "TrackerStoreError", "read_events", "tracker_store_engine"]
 
 CONNECT_TIMEOUT_SECONDS = 10  # for PostgreSQL to accept a connection
-
-
-class TrackerStoreError(Exception):
-    """The tracker store cannot be read (no SQL store, no database, no table)."""
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,8 @@ from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
+from bot.rasa_plugins.stores.events_table import WRITTEN_COLUMNS
+
 logger = logging.getLogger(__name__)
 _Result = TypeVar("_Result")
 
@@ -46,10 +48,10 @@ _SESSION_EVENTS = """
     SELECT {columns} FROM {table}, session
     WHERE sender_id = :sender AND (session.started IS NULL OR timestamp >= session.started)
 """
-_INSERT_EVENT = """
-    INSERT INTO {table} (sender_id, type_name, timestamp, intent_name, action_name, data)
-    VALUES (:sender_id, :type_name, :timestamp, :intent_name, :action_name, :data)
-"""
+_INSERT_EVENT = (
+    f"INSERT INTO {{table}} ({', '.join(WRITTEN_COLUMNS)})"
+    f" VALUES ({', '.join(':' + column for column in WRITTEN_COLUMNS)})"
+)
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ the app routes for GET but not for HEAD (Rasa's ``/``, the action server's
 The replacement, as data for the package of run-time patches: :data:`TARGET`
 is replaced by a subclass of Sanic's ``Http`` relying on :data:`CONTRACT`;
 :func:`install` checks the installed Sanic is 21.12 first, :func:`uninstall`
-undoes it; ``tests/server/test_http_framing.py`` is its test against each
+undoes it; ``tests/system/server/test_http_framing.py`` is its test against each
 server, ``tests/bot/http_framing/`` those of the pure checks and the installation.
 
 The package: :mod:`~bot.http_framing.checks` (which heads and chunks are refused,

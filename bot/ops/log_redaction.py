@@ -16,7 +16,7 @@ keyed fingerprint instead, :mod:`bot.rasa_plugins.channels.sessions`); and the t
 warnings quote when a message is typed as a command ("/my name is ..."),
 warnings being logged too. Lead
 forms through both servers logging at DEBUG leave none of them
-(tests/server/test_log_redaction_server.py). Installed by :func:`install` in
+(tests/system/server/test_log_redaction_server.py). Installed by :func:`install` in
 each server process.
 """
 

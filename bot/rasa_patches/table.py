@@ -30,7 +30,7 @@ PATCHES: tuple[Patch, ...] = (
         f"{_TURN}.graph_runner:SequentialGraphRunner",
         TURN,
         "GraphRunner's interface (run, instantiate); the schema's nodes and needs",
-        "tests/model/test_graph_runner.py",
+        f"{_TESTS}/turn/test_graph_runner.py",
     ),
     Patch(
         "rasa.shared.core.slots:Slot.__copy__",
@@ -44,14 +44,14 @@ PATCHES: tuple[Patch, ...] = (
         f"{_TURN}.tracker_copies:copy_tracker",
         TURN,
         "the attributes a replay onto init_copy() leaves; BotUttered/UserUttered.empty()",
-        "tests/model/test_tracker_copies.py",
+        f"{_TESTS}/turn/test_tracker_copies.py",
     ),
     Patch(
         "rasa.shared.core.domain:Domain.states_for_tracker_history",
         f"{_TURN}.history_states:states_for_tracker_history",
         TURN,
         "Domain.states_for_tracker_history and past_states' replay of applied events",
-        "tests/model/test_history_states.py",
+        f"{_TESTS}/turn/test_history_states.py",
     ),
     Patch(
         "rasa.core.policies.rule_policy:RulePolicy._get_possible_keys",
@@ -66,14 +66,14 @@ PATCHES: tuple[Patch, ...] = (
         f"{_TURN}.count_vectors:create_features_directly",
         TURN,
         "the vocabulary and scikit-learn CountVectorizer analyzers the featurizer trains",
-        "tests/model/test_count_vectors.py",
+        f"{_TESTS}/turn/test_count_vectors.py",
     ),
     Patch(
         "rasa.nlu.classifiers.logistic_regression_classifier:LogisticRegressionClassifier.process",
         f"{_TURN}.intent_scores:process_directly",
         TURN,
         "the classifier's sparse sentence features and its scikit-learn model",
-        "tests/model/test_intent_scores.py",
+        f"{_TESTS}/turn/test_intent_scores.py",
     ),
     Patch(
         "rasa.shared.core.domain:Domain.is_empty",

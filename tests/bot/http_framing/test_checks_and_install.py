@@ -29,7 +29,7 @@ from bot.http_framing import (
     incomplete_head_problem,
     refusal,
 )
-from tests.server.raw_http import split_response
+from tests.system.server.raw_http import split_response
 
 POST = b"POST /webhook HTTP/1.1\r\nHost: x"
 

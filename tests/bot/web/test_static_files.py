@@ -1,5 +1,5 @@
 """bot.web.static_files: the media types of the files served (the serving itself is
-tested on the real server, tests/server/test_bad_input_table.py)."""
+tested on the real server, tests/system/server/test_bad_input_table.py)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The checks in front of the socket.io channel's engine.io server, in process: what
-engine.io and python-socketio are let read (tests/server/test_socketio_channel.py
+engine.io and python-socketio are let read (tests/system/server/test_socketio_channel.py
 and the bad-input table send the same over real sockets)."""
 
 from __future__ import annotations

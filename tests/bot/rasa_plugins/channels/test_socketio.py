@@ -1,5 +1,5 @@
 """The socket.io channel's checks, in process: what reaches Rasa's handler and what the
-client is told instead (tests/server/test_serve.py plays them over a real socket)."""
+client is told instead (tests/system/server/test_serve.py plays them over a real socket)."""
 
 from __future__ import annotations
 

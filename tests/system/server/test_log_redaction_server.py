@@ -12,7 +12,7 @@ import pytest
 
 from bot.ops import stack
 from bot.settings import load_settings
-from tests.server.rasa_process import (
+from tests.system.server.rasa_process import (
     lead_form,
     local_environment,
     say,

@@ -19,7 +19,7 @@ import pytest
 
 from tests.bot.web.sales.conftest import server_environment, start_server, wait_for_health
 from tests.conftest import free_port
-from tests.server.rasa_process import local_environment, start_actions, start_rasa, stop
+from tests.system.server.rasa_process import local_environment, start_actions, start_rasa, stop
 
 ACTION_TOKEN = "framing-test-action-token"
 SALES_TOKEN = "framing-test-sales-token"

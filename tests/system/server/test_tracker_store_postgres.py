@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 from tests.bot.leads.conftest import scratch_postgres_database
 from tests.conftest import free_port
 from tests.relay import tcp_relay_in_thread
-from tests.server.rasa_process import say, start_rasa, stop
+from tests.system.server.rasa_process import say, start_rasa, stop
 
 pytestmark = [pytest.mark.server, pytest.mark.model]
 

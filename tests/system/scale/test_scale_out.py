@@ -42,8 +42,8 @@ from bot.ops import stack
 from bot.settings import load_settings
 from tests.bot.leads.conftest import scratch_postgres_database
 from tests.conftest import ROOT, free_port, trained_model
-from tests.server.rest_visitor import SESSION_PATH, WEBHOOK_PATH, RestVisitor
 from tests.services import require_service
+from tests.system.server.rest_visitor import SESSION_PATH, WEBHOOK_PATH, RestVisitor
 
 pytestmark = [pytest.mark.server, pytest.mark.model]
 
@@ -136,7 +136,7 @@ class Cluster:
 
     def front(self, name: str, backends: list[Process], per_conversation: bool) -> Process:
         port = free_port()
-        command = [sys.executable, "-m", "tests.scale.round_robin", "--port", str(port)]
+        command = [sys.executable, "-m", "tests.system.scale.round_robin", "--port", str(port)]
         command += [argument for backend in backends for argument in ("--backend", backend.url)]
         if per_conversation:
             command.append("--per-conversation")

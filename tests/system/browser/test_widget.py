@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import SALES_TOKEN, SESSION_SECRET, Stack, screenshot
+from tests.system.browser.conftest import SALES_TOKEN, SESSION_SECRET, Stack, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
 ANSWER_TIMEOUT_MS = 20_000

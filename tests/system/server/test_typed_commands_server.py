@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from bot.rasa_plugins.channels.inbound import unknown_command
-from tests.server.rasa_process import local_environment, say, start_actions, start_rasa, stop
+from tests.system.server.rasa_process import local_environment, say, start_actions, start_rasa, stop
 
 pytestmark = [pytest.mark.server, pytest.mark.model]
 UNKNOWN_COMMAND = unknown_command()

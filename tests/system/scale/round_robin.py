@@ -1,4 +1,4 @@
-"""A round-robin HTTP front for the scale-out test: ``python -m tests.scale.round_robin``.
+"""A round-robin HTTP front for the scale-out test: ``python -m tests.system.scale.round_robin``.
 
 Each request goes to the next backend in turn; with ``--per-conversation`` the
 turn is counted per conversation (the JSON body's ``sender`` or ``sender_id``),

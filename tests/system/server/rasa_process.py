@@ -21,7 +21,7 @@ from bot.ops import stack
 from bot.ops.supervision import Service
 from bot.settings import load_settings
 from tests.conftest import ROOT, free_port, trained_model
-from tests.server.rest_visitor import RestVisitor
+from tests.system.server.rest_visitor import RestVisitor
 
 TEST_SESSION_SECRET = "a-chat-session-secret-for-tests-only"
 # The session secret of each Rasa server started here, by its port.

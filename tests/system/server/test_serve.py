@@ -21,8 +21,8 @@ import requests
 
 from bot.delivery.webhook import verify_signature
 from tests.conftest import ROOT, free_port, trained_model
-from tests.server.rest_visitor import RestVisitor
-from tests.server.socket_visitor import SocketVisitor
+from tests.system.server.rest_visitor import RestVisitor
+from tests.system.server.socket_visitor import SocketVisitor
 
 pytestmark = [pytest.mark.server, pytest.mark.model]
 

@@ -17,7 +17,7 @@ import time
 import pytest
 
 from bot.http_framing.deadlines import BODY_SECONDS_SETTING, HEAD_SECONDS_SETTING
-from tests.server.raw_http import (
+from tests.system.server.raw_http import (
     drip,
     exchange,
     exchange_in_pieces,
@@ -27,7 +27,7 @@ from tests.server.raw_http import (
     request_bytes,
     split_head,
 )
-from tests.server.sanic_servers import ACTION_TOKEN, Server, module_server
+from tests.system.server.sanic_servers import ACTION_TOKEN, Server, module_server
 
 pytestmark = [pytest.mark.server]
 

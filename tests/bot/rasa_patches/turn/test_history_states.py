@@ -1,5 +1,5 @@
 """history_states (bot.rasa_patches.turn): the past states Rasa's own replay gives, for every
-tracker the policies see (tests/model/conftest.py), under every option they use."""
+tracker the policies see (tests/bot/rasa_patches/conftest.py), under every option they use."""
 
 from __future__ import annotations
 

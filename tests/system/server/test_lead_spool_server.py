@@ -21,7 +21,7 @@ from bot.leads.store import LeadRepository, create_engine_for, upgrade_database
 from tests.bot.leads.conftest import scratch_postgres_database
 from tests.conftest import free_port
 from tests.relay import tcp_relay_in_thread
-from tests.server.rasa_process import (
+from tests.system.server.rasa_process import (
     lead_form,
     local_environment,
     say,

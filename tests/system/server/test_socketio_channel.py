@@ -19,9 +19,13 @@ import pytest
 import requests
 import websockets
 
-from tests.server.rasa_process import local_environment, start_actions, start_rasa, stop
-from tests.server.sanic_servers import TRACEBACK
-from tests.server.socket_visitor import REPLY_TIMEOUT_SECONDS, PollingConnection, SocketVisitor
+from tests.system.server.rasa_process import local_environment, start_actions, start_rasa, stop
+from tests.system.server.sanic_servers import TRACEBACK
+from tests.system.server.socket_visitor import (
+    REPLY_TIMEOUT_SECONDS,
+    PollingConnection,
+    SocketVisitor,
+)
 
 pytestmark = [pytest.mark.server, pytest.mark.model]
 

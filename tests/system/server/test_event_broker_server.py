@@ -18,8 +18,8 @@ import pytest
 
 from tests.conftest import free_port
 from tests.relay import tcp_relay_in_thread
-from tests.server.rasa_process import say, start_rasa
 from tests.services import require_service
+from tests.system.server.rasa_process import say, start_rasa
 
 pytestmark = [pytest.mark.server, pytest.mark.model]
 

@@ -2,7 +2,7 @@
 none may hang a connection, none may get a 5xx, none may leave a traceback, and
 after each one the server answers its health route on a fresh connection.
 
-The requests come from :mod:`tests.server.http_mutations` with a fixed seed, so a
+The requests come from :mod:`tests.system.server.http_mutations` with a fixed seed, so a
 failure names a case that is made again on every run. ``HTTP_FUZZ_CASES`` sets
 how many per server (default 1500), ``HTTP_FUZZ_SEED`` another seed.
 """
@@ -13,9 +13,9 @@ import os
 
 import pytest
 
-from tests.server.http_mutations import Mutated, mutated_requests
-from tests.server.raw_http import HangError, exchange, health_status
-from tests.server.sanic_servers import Server, module_server
+from tests.system.server.http_mutations import Mutated, mutated_requests
+from tests.system.server.raw_http import HangError, exchange, health_status
+from tests.system.server.sanic_servers import Server, module_server
 
 pytestmark = [pytest.mark.server]
 

@@ -4,7 +4,7 @@ a failure inside: a clear 4xx or a polite reply, never a crash or silence.
 The servers run as ``bot run`` starts them. The failures are real: the lock
 store's Redis is unreachable (a relay to the machine's Redis that is not open
 yet), the action server is down, then it accepts calls and never answers.
-Every visitor gets a session first and sends its token (tests.server.rest_visitor);
+Every visitor gets a session first and sends its token (tests.system.server.rest_visitor);
 a conversation answers no one else.
 """
 
@@ -21,9 +21,9 @@ import requests
 
 from tests.conftest import free_port
 from tests.relay import in_thread, silent_listener, tcp_relay_in_thread
-from tests.server.rasa_process import start_actions, start_rasa, stop
-from tests.server.rest_visitor import SESSION_PATH, RestVisitor
 from tests.services import require_service
+from tests.system.server.rasa_process import start_actions, start_rasa, stop
+from tests.system.server.rest_visitor import SESSION_PATH, RestVisitor
 
 pytestmark = [pytest.mark.server, pytest.mark.model]
 

@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from tests.conftest import free_port
-from tests.server.rasa_process import say, start_actions, start_rasa, stop
+from tests.system.server.rasa_process import say, start_actions, start_rasa, stop
 
 pytestmark = [pytest.mark.server]
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.leads.store import LeadRepository, create_engine_for
-from tests.server.rasa_process import (
+from tests.system.server.rasa_process import (
     lead_form,
     local_environment,
     say,

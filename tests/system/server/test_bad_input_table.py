@@ -4,7 +4,7 @@ Each row sends one request on a new connection and checks the status, the
 reason (in a JSON body, where the route speaks JSON) and that the server then
 answers its health route on a fresh connection. Rows are grouped by the server
 and the part of it they reach; to add a group, write its rows and add them to
-``ROWS`` (the servers are :mod:`tests.server.sanic_servers`' kinds).
+``ROWS`` (the servers are :mod:`tests.system.server.sanic_servers`' kinds).
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from typing import Any
 import pytest
 
 from bot.rasa_plugins.channels.sessions import SessionSigner
-from tests.server.rasa_process import session_secret
-from tests.server.raw_http import exchange, health_status, request_bytes
-from tests.server.sanic_servers import ACTION_TOKEN, SALES_TOKEN, Server, module_server
-from tests.server.socket_visitor import PollingConnection, SocketVisitor
+from tests.system.server.rasa_process import session_secret
+from tests.system.server.raw_http import exchange, health_status, request_bytes
+from tests.system.server.sanic_servers import ACTION_TOKEN, SALES_TOKEN, Server, module_server
+from tests.system.server.socket_visitor import PollingConnection, SocketVisitor
 
 pytestmark = [pytest.mark.server]
 

@@ -1,0 +1,1 @@
+"""Tests that start processes: servers, replicas, the browser, the deployment files."""

@@ -17,6 +17,7 @@ Run with ``make bench`` (or ``python -m bench.patch_costs``); writes
 from __future__ import annotations
 
 import asyncio
+import gc
 import itertools
 import logging
 import statistics
@@ -30,8 +31,8 @@ from bench.retraining import ROOT
 from bot import rasa_patches
 from bot.training.model_files import serving_model
 
-CONVERSATIONS = 60
-ROUNDS = 3
+CONVERSATIONS = 100
+ROUNDS = 5
 KEEP_SHARE = 0.02
 # Patches that act when the server starts or stops, or on training: not on a turn.
 NOT_ON_A_TURN = ("agent_loading", "shared_port", "rasa_patches.training")
@@ -40,8 +41,9 @@ READ_AT_LOADING = ("turn.graph_runner",)
 REPORT = ROOT / "reports/patch-costs.md"
 
 
-# The row of every speed patch of a turn off at once (plain Rasa's speed).
+# The row of every speed patch of a turn off at once (plain Rasa's speed), and of none.
 EVERY_PATCH = "every one of them"
+ALL_ON: tuple[str, tuple[str, ...]] = ("all on", ())
 
 
 def turn_patches() -> dict[str, tuple[str, ...]]:
@@ -57,14 +59,24 @@ def turn_patches() -> dict[str, tuple[str, ...]]:
 
 
 async def _play(agent: object, messages: Sequence[tuple[str, str]], tag: str) -> float:
-    """CPU milliseconds of this process per message, over ``messages``."""
+    """CPU milliseconds of this process per message, over ``messages``.
+
+    The garbage collector is off while it plays: the models loaded for some
+    configurations (and dropped) would otherwise be scanned in whichever
+    configuration came next; the server freezes its one model's heap instead.
+    """
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
-    started = time.process_time()
-    for sender, text in messages:
-        message = UserMessage(text, CollectingOutputChannel(), sender_id=f"{tag}-{sender}")
-        await agent.handle_message(message)  # type: ignore[attr-defined]
-    return 1000 * (time.process_time() - started) / len(messages)
+    gc.collect()
+    gc.disable()
+    try:
+        started = time.process_time()
+        for sender, text in messages:
+            message = UserMessage(text, CollectingOutputChannel(), sender_id=f"{tag}-{sender}")
+            await agent.handle_message(message)  # type: ignore[attr-defined]
+        return 1000 * (time.process_time() - started) / len(messages)
+    finally:
+        gc.enable()
 
 
 async def measure(model: Path, actions_url: str) -> dict[str, list[float]]:
@@ -100,9 +112,11 @@ async def measure(model: Path, actions_url: str) -> dict[str, list[float]]:
     await _play(agent, messages, "warm-up")
     figures: dict[str, list[float]] = {}
     tags = itertools.count()
-    for _ in range(ROUNDS):
-        figures.setdefault("all on", []).append(await _play(agent, messages, str(next(tags))))
-        for module, targets in turn_patches().items():
+    configurations = [ALL_ON, *turn_patches().items()]
+    for round_number in range(ROUNDS):
+        # Each round starts elsewhere in the list: no configuration is always first.
+        shift = round_number * len(configurations) // ROUNDS
+        for module, targets in configurations[shift:] + configurations[:shift]:
             rasa_patches.restore(targets)
             try:
                 reload = module in READ_AT_LOADING or module == EVERY_PATCH

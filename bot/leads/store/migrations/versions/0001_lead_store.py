@@ -4,7 +4,7 @@ Revision ID: 0001
 Revises:
 Create Date: 2024-05-02
 
-Written to match bot/leads/store/tables.py (test_store_migrations compares them).
+Written to match bot/leads/store/tables.py (tests/bot/leads/store/test_migrate.py compares them).
 """
 
 from __future__ import annotations

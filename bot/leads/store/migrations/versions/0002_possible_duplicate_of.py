@@ -4,7 +4,7 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-12-07
 
-Written to match bot/leads/store/tables.py (test_store_migrations compares them).
+Written to match bot/leads/store/tables.py (tests/bot/leads/store/test_migrate.py compares them).
 A new submission from another conversation no longer revises a lead with the
 same email: it is stored as a lead of its own, linked to that one for sales.
 The link is a plain column: adding a foreign key on SQLite means copying the

@@ -4,7 +4,7 @@ Revision ID: 0003
 Revises: 0002
 Create Date: 2026-12-07
 
-Written to match bot/leads/store/tables.py (test_store_migrations compares them).
+Written to match bot/leads/store/tables.py (tests/bot/leads/store/test_migrate.py compares them).
 Every lead stored before is a team request. A call back may come without a
 team size or an email: those NOT NULL columns then hold 0 and "" (records.py).
 """

@@ -40,6 +40,13 @@ PATCHES: tuple[Patch, ...] = (
         f"{_TESTS}/turn/test_slot_copies.py",
     ),
     Patch(
+        "rasa.shared.core.trackers:DialogueStateTracker.copy",
+        f"{_TURN}.tracker_copies:copy_tracker",
+        TURN,
+        "the attributes a replay onto init_copy() leaves; BotUttered/UserUttered.empty()",
+        f"{_TESTS}/turn/test_tracker_copies.py",
+    ),
+    Patch(
         "rasa.shared.core.domain:Domain.states_for_tracker_history",
         f"{_TURN}.history_states:states_for_tracker_history",
         TURN,
@@ -67,6 +74,13 @@ PATCHES: tuple[Patch, ...] = (
         TURN,
         "the classifier's sparse sentence features and its scikit-learn model",
         f"{_TESTS}/turn/test_intent_scores.py",
+    ),
+    Patch(
+        "rasa.shared.core.domain:Domain.is_empty",
+        f"{_TURN}.domain_emptiness:is_empty",
+        TURN,
+        "a loaded Domain is never changed (merging makes a new one)",
+        f"{_TESTS}/turn/test_domain_emptiness.py",
     ),
     *(
         Patch(

@@ -27,6 +27,14 @@ REDIS_LOCK_STORE = "bot.rasa_plugins.stores.redis_lock_store.AtomicRedisLockStor
 BUFFERING_EVENT_BROKER = "bot.rasa_plugins.stores.event_broker.BufferingPikaEventBroker"
 # Seconds between two attempts to reach RabbitMQ (the broker retries in the background).
 EVENT_BROKER_RETRY_SECONDS = 5
+# The parts of the domain each action marked ``send_domain`` in domain.yml reads: Rasa
+# sends it only those (bot.rasa_patches.serving.action_connections; plain Rasa ignores
+# the key and sends the whole domain). rasa-sdk's form validation reads the forms and
+# slots; the lead summary reads the consent question's words.
+DOMAIN_PARTS = {
+    "validate_lead_form": ["forms", "slots"],
+    "action_show_lead_summary": ["responses.utter_lead_consent"],
+}
 # The variable that carries each section's password into the Rasa process.
 PASSWORD_VARIABLES = {
     "tracker_store": "TRACKER_STORE_PASSWORD",
@@ -139,7 +147,11 @@ def _sections(settings: Settings) -> dict[str, Any]:
     # 127.0.0.1, not localhost: Rasa resolves the name again for every action call.
     actions = settings.action_server_url or f"http://127.0.0.1:{settings.actions_port}/webhook"
     # The domain (54 KB) goes only to the actions domain.yml marks send_domain.
-    action_endpoint: dict[str, Any] = {"url": actions, "enable_selective_domain": True}
+    action_endpoint: dict[str, Any] = {
+        "url": actions,
+        "enable_selective_domain": True,
+        "domain_parts": DOMAIN_PARTS,
+    }
     if settings.action_server_token is not None:
         # Rasa puts the variable's value in when it reads the file: no secret on disk.
         action_endpoint["headers"] = {"Authorization": "Bearer ${ACTION_SERVER_TOKEN}"}

@@ -6,12 +6,14 @@ import pytest
 
 from bot.ops.stack import endpoints_for, rasa_servers
 from bot.rasa_plugins.endpoints import (
+    DOMAIN_PARTS,
     endpoint_passwords,
     endpoints,
     lock_store_config,
     tracker_store_config,
 )
 from bot.settings import Settings, SettingsError, load_settings
+from tests.conftest import ROOT
 
 PASSWORDS = {
     "TRACKER_STORE_PASSWORD": "tr@ck:er/pw",
@@ -142,6 +144,22 @@ def test_an_action_server_url_points_rasa_at_another_host():
 
 def test_rasa_sends_the_domain_only_to_the_actions_that_ask_for_it():
     assert endpoints(load_settings({}))["action_endpoint"]["enable_selective_domain"] is True
+
+
+def test_the_domain_parts_are_named_for_actions_rasa_sends_the_domain_and_exist():
+    from rasa.shared.core.domain import Domain
+
+    domain = Domain.load(str(ROOT / "domain.yml"))
+    sections = domain.as_dict()
+    sent = endpoints(load_settings({}))["action_endpoint"]["domain_parts"]
+
+    assert sent == DOMAIN_PARTS
+    for action, parts in DOMAIN_PARTS.items():
+        assert domain.does_custom_action_explicitly_need_domain(action), action
+        for part in parts:
+            section, _, entry = part.partition(".")
+            assert section in sections, part
+            assert not entry or entry in sections[section], part
 
 
 def test_the_endpoints_name_a_variable_for_each_password_and_hold_none():

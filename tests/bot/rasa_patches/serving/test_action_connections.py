@@ -20,6 +20,7 @@ from bot.rasa_patches.serving.action_connections import (
     IDLE_SECONDS,
     DomainEncoder,
     KeptAliveEndpointConfig,
+    domain_part,
 )
 from bot.rasa_patches.serving.agent_loading import (
     closing_action_connections,
@@ -170,6 +171,49 @@ def test_a_new_domain_is_encoded_anew():
     encode({"domain": DOMAIN})
     other = {**DOMAIN, "intents": ["bye"]}
     assert json.loads(encode({"domain": other})) == {"domain": other}
+
+
+FULL_DOMAIN = {
+    "forms": {"lead_form": {"required_slots": ["email"]}},
+    "slots": {"email": {"type": "text"}},
+    "responses": {"utter_lead_consent": [{"text": "May we?"}], "utter_greet": [{"text": "Hi"}]},
+}
+
+
+def test_a_domain_part_is_its_sections_and_entries_named():
+    parts = ["forms", "responses.utter_lead_consent", "responses.utter_gone", "intents"]
+
+    assert domain_part(FULL_DOMAIN, parts) == {
+        "forms": FULL_DOMAIN["forms"],
+        "responses": {"utter_lead_consent": [{"text": "May we?"}]},
+    }
+
+
+def test_an_action_with_parts_is_sent_only_those_the_others_the_whole_domain():
+    encode = DomainEncoder({"validate_lead_form": ["forms", "slots"]})
+    validation = {"next_action": "validate_lead_form", "tracker": {}, "domain": FULL_DOMAIN}
+    summary = {"next_action": "action_show_lead_summary", "domain": FULL_DOMAIN}
+
+    for _ in range(2):  # the second time from the encodings kept
+        assert json.loads(encode(validation))["domain"] == {
+            "forms": FULL_DOMAIN["forms"],
+            "slots": FULL_DOMAIN["slots"],
+        }
+        assert json.loads(encode(summary)) == summary
+
+
+async def test_the_endpoint_takes_the_parts_from_its_configuration(receiver):
+    endpoint = EndpointConfig.from_dict(
+        {"url": receiver.url, "domain_parts": {"validate_lead_form": ["slots"]}}
+    )
+    kept_alive = KeptAliveEndpointConfig.from_endpoint(endpoint)
+
+    await kept_alive.request(json={"next_action": "validate_lead_form", "domain": FULL_DOMAIN})
+    await kept_alive.close()
+
+    assert receiver.bodies == [
+        {"next_action": "validate_lead_form", "domain": {"slots": FULL_DOMAIN["slots"]}}
+    ]
 
 
 async def test_the_action_server_receives_the_domain_each_call(receiver):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -208,3 +209,26 @@ def test_each_module_tested_elsewhere_is_named_by_its_test_and_has_no_file_of_it
         elif not reaches_module(test_file, module_name(path)):
             problems.append(f"{test} neither names {module} nor imports a module that does")
     assert problems == []
+
+
+# A figure measured on one machine on one day: "about 3 %", "about 2 s", "9 % of".
+MEASUREMENT = re.compile(
+    r"about \d[\d.,]* ?(?:ms|µs|s|MiB|MB|KB|%)(?!\w)|\d[\d.]* ?% of (?:a|the|every|its)\b"
+)
+
+
+def test_no_measurement_sits_in_the_code_where_it_would_go_stale():
+    """Measurements belong in reports/ and docs/performance.md, with their date."""
+    found = [
+        f"{path.relative_to(ROOT)}: {match.group(0)}"
+        for path in BOT.rglob("*.py")
+        for match in MEASUREMENT.finditer(path.read_text("utf-8"))
+    ]
+    assert found == []
+
+
+def test_a_measurement_would_be_found():
+    assert MEASUREMENT.search("that was about 11 % of the CPU")
+    assert MEASUREMENT.search("took about 3.5 s of a start")
+    assert MEASUREMENT.search("costs 9 % of a turn")
+    assert not MEASUREMENT.search("Sanic's default is 100 MB; waits 50 ms unless told")

@@ -3,8 +3,8 @@ closed to strangers and quiet about what it was sent.
 
 The knowledge search tokenizes with spaCy, and spaCy's ``thinc`` imports
 TensorFlow whenever it is installed (Rasa installs it). No action needs it:
-blocking the import keeps about 360 MB out of the action server and 2 s out
-of the first knowledge question.
+blocking the import keeps hundreds of MB out of the action server and seconds
+out of the first knowledge question.
 
 rasa-sdk's own server listens on every interface, allows any CORS origin, takes
 any caller and answers an action's crash with the request it was sent (the

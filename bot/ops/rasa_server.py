@@ -4,13 +4,13 @@
 Rasa runs:
 
 - serves or trains a model with no TensorFlow component without importing
-  TensorFlow (:mod:`bot.rasa_patches.tensorflow_stand_in`: about 350 MiB less
-  per server process and about 3 s less start-up);
+  TensorFlow (:mod:`bot.rasa_patches.tensorflow_stand_in`: hundreds of MiB less
+  per server process and seconds less start-up);
 - keeps personal data out of the logs (:mod:`bot.ops.log_redaction`);
 - installs the patches of Rasa its command needs (:mod:`bot.rasa_patches`:
   ``turn`` and ``serving`` to serve, ``training`` to train, ``command_line``
   always), importing ``skops.io`` first: on import it scans every module in
-  ``sys.modules`` (8 s once Rasa has loaded 5,600 modules, 2 s before);
+  ``sys.modules`` (seconds once Rasa has loaded its thousands of modules);
 - caps request bodies at ``MAX_REQUEST_BYTES`` (Sanic's default is 100 MB;
   :func:`bot.rasa_plugins.channels.rest.limit_request_bodies`), refuses requests whose
   framing is unclear (a ``Content-Length`` of ``-1`` froze Sanic 21.12 for

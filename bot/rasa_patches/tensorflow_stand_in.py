@@ -4,8 +4,8 @@ Rasa 3.6 imports TensorFlow whatever the model: its graph components, policy
 featurizers and training helpers import it at module level (``class
 RasaModel(tf.keras.Model)``), and all of them are imported with the recipe.
 The project's model has no neural component (see ``config.yml``), yet
-importing TensorFlow (and Keras and JAX with it) took about 3.5 s of a Rasa
-server's start and about 350 MiB of each server process's memory.
+importing TensorFlow (and Keras and JAX with it) took seconds of a Rasa
+server's start and hundreds of MiB of each server process's memory.
 
 When every component of a model is known to run without TensorFlow
 (:data:`TENSORFLOW_FREE_COMPONENTS`), :func:`install` puts a stand-in in

@@ -146,7 +146,7 @@ def endpoint_passwords(settings: Settings) -> dict[str, str]:
 def _sections(settings: Settings) -> dict[str, Any]:
     # 127.0.0.1, not localhost: Rasa resolves the name again for every action call.
     actions = settings.action_server_url or f"http://127.0.0.1:{settings.actions_port}/webhook"
-    # The domain (54 KB) goes only to the actions domain.yml marks send_domain.
+    # The domain goes only to the actions domain.yml marks send_domain, cut to what each reads.
     action_endpoint: dict[str, Any] = {
         "url": actions,
         "enable_selective_domain": True,

@@ -2,17 +2,17 @@
 
 Measured on the held-out paraphrases (tests/model/paraphrases.yml), this
 classifier picks the right topic far more often than Rasa's ResponseSelector
-does with ~25 examples per topic, trains in about a second, and its
+does with ~25 examples per topic, trains in seconds, and its
 probabilities make a usable confidence for the fallback threshold.
 
 It runs on every message the bot receives, so :meth:`TopicModel.rank` computes
 the trained pipeline's probabilities itself from its fitted parts: scikit-learn's
-``predict_proba`` spent about 2.5 ms per message on per-call overhead (joblib
+``predict_proba`` spent most of its time per message on per-call overhead (joblib
 dispatch in ``FeatureUnion`` and a copy of the whole weight matrix for each
-sparse product), three times the cost of the features themselves. The TF-IDF
+sparse product), more than the features themselves cost. The TF-IDF
 features of a message are computed directly too (:class:`_TfidfFeatures`):
 scikit-learn's ``transform`` builds and checks several sparse matrices for the
-dozen terms of one question, about 1 ms per message.
+dozen terms of one question.
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ class TopicModel:
 
     def save(self, path: Path) -> None:
         """Writes the trained pipeline to ``path`` in skops's format (no pickle)."""
-        import skops.io  # imported when needed: about 2 s
+        import skops.io  # imported when needed: it is slow to import
 
         if self._pipeline is None:
             raise RuntimeError("the topic model is not trained")

@@ -2,8 +2,7 @@
 
 Rasa 3.6 opens a new aiohttp ``ClientSession``, hence a new TCP connection,
 for every custom action call and closes it after the answer: both servers
-set up and tear down a connection for each call (about a tenth of a Rasa
-server's CPU under load went to the call). Here the action endpoint lends
+set up and tear down a connection for each call. Here the action endpoint lends
 Rasa's own ``EndpointConfig.request`` one session per event loop, whose
 connections stay open between calls; everything else about the request
 (headers, parameters, errors, compression) is Rasa's.
@@ -72,7 +71,7 @@ class DomainEncoder:
 
     An action named in ``parts`` (the action endpoint's ``domain_parts`` in
     ``endpoints.yml``) is sent only the parts of the domain it reads: a form's
-    validation reads its forms and slots (3 KB), not the 50 KB of responses,
+    validation reads its forms and slots, not the responses (most of the domain),
     which the action server would otherwise parse on every form turn.
     """
 

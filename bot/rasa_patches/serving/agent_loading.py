@@ -8,8 +8,8 @@ Around them:
   (:class:`bot.rasa_patches.serving.action_connections.KeptAliveEndpointConfig`),
   closed with the server;
 - once the model is loaded, the heap is frozen (``gc.freeze``): a loaded model
-  leaves about 550,000 objects, and each full garbage collection scanned them
-  all, a pause of about 440 ms every few hundred messages.
+  leaves hundreds of thousands of objects, and each full garbage collection
+  scanned them all, a long pause every few hundred messages.
 """
 
 from __future__ import annotations

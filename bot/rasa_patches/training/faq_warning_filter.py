@@ -1,7 +1,7 @@
 """Rasa's warning about FAQ examples without a response, ignored.
 
 The FAQ answers are plain responses (``utter_faq_<topic>``, see
-``bot.answers.faq.topics``), so Rasa warns once per FAQ example (about 800 lines) that
+``bot.answers.faq.topics``), so Rasa warns once per FAQ example (hundreds of lines) that
 its retrieval intent has no response. Rasa's command line puts "once" for every
 ``UserWarning`` at the front of the warning filters
 (``rasa.utils.common._filter_warnings``), so a filter set beforehand (or in

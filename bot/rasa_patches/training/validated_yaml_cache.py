@@ -1,7 +1,7 @@
 """Remembers which YAML contents passed Rasa's schema validation, across runs.
 
 Reading its training files, Rasa validates each one against its pykwalify
-schema on a round-trip (pure Python) parse: about 2 s of every ``rasa train``,
+schema on a round-trip (pure Python) parse: seconds of every ``rasa train``,
 even when nothing is retrained and ``bot validate`` has just validated the
 same files. A content that passed once passes again under the same Rasa: its
 digest (with Rasa's version and the schema) is kept as an empty file, and

@@ -2,8 +2,8 @@
 
 Rasa 3.6 deep-copies events, states and slot values to put them in debug log
 lines (``structlogger.debug(..., rasa_events=copy.deepcopy(events))``), and
-Python evaluates those arguments whether or not the line is logged: about 3 %
-of a Rasa server's CPU under load, with debug lines dropped. In the modules
+Python evaluates those arguments whether or not the line is logged, with debug
+lines dropped. In the modules
 below every ``copy.deepcopy`` is such an argument (tested against Rasa's source);
 their ``copy`` becomes :data:`COPIES_FOR_DEBUG_LINES`, which copies only while
 structlog can log debug lines.

@@ -2,8 +2,8 @@
 
 Before each message's intent and entities are checked against the domain,
 Rasa 3.6 asks ``Domain.is_empty()``, which serialises the whole domain (with
-every response of the project) and an empty one, and compares the two: about
-2 % of a Rasa server's CPU under load, for an answer that cannot change once
+every response of the project) and an empty one, and compares the two, for an
+answer that cannot change once
 the model is loaded (a ``Domain`` is not changed after it is built; merging
 makes a new one).
 """

@@ -2,8 +2,8 @@
 
 Loading a conversation, Rasa 3.6 turns each stored event into its class with
 ``Event.resolve_by_type``, which walks every subclass of ``Event`` (with
-``inspect.isabstract`` on each) until one has the event's type name: about 7 %
-of a Rasa server's time. :func:`resolve_by_type` remembers each class found
+``inspect.isabstract`` on each) until one has the event's type name, for every
+event of every conversation it loads. :func:`resolve_by_type` remembers each class found
 by its type name and asks Rasa's scan only for a name it has not seen.
 """
 

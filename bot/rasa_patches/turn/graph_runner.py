@@ -4,8 +4,8 @@ Rasa 3.6 runs the NLU pipeline and the policies of every turn (one parse and
 one prediction per bot action) with ``dask.get``: each run computes the graph's
 minimal schema again, builds a dask graph, orders it and schedules every node
 through a thread pool's futures, for a graph that is always run on one thread
-in one fixed order. Profiled under load, that was about 11 % of the Rasa
-server's CPU, against 44 % for the components themselves.
+in one fixed order: a large share of a turn's CPU, beside the components'
+own work.
 
 :class:`SequentialGraphRunner` computes the order of each set of targets once
 and calls the same nodes (``GraphNode``, with their hooks) the same way dask

@@ -4,8 +4,8 @@ Each time Rasa 3.6 predicts the next action, ``RulePolicy`` asks for the
 tracker's past states once or twice and ``MemoizationPolicy`` once more, with
 different options. Each request replays every event of the conversation on a
 fresh tracker (``generate_all_prior_trackers``) and builds the state of each
-step (``Domain.get_active_state``): about 12 % of a Rasa server's CPU under
-load, most of it done two or three times over for the same tracker.
+step (``Domain.get_active_state``), most of it done two or three times over for
+the same tracker.
 
 :func:`states_for_tracker_history` replays a tracker's history once and keeps
 each step's state on the tracker; every request then runs Rasa's own

@@ -4,8 +4,8 @@ For every message Rasa 3.6's classifier combines the message's sparse
 features into one matrix (``get_sparse_features`` also stacks the per-token
 features it then ignores), stacks that with an empty dense matrix, stacks the
 rows of all messages, and lets scikit-learn check the result again before a
-product with a few dozen non-zero entries: about 9 % of a Rasa server's CPU
-under load, most of it building and checking sparse matrices.
+product with a few dozen non-zero entries: most of the classifier's time goes to
+building and checking sparse matrices.
 
 :func:`process_directly` computes the same multinomial probabilities from the
 non-zero entries of the message's sentence features and the fitted weights,

@@ -2,8 +2,8 @@
 
 Rasa 3.6 copies a tracker (``DialogueStateTracker.copy``) by building a new
 one and applying every event of the conversation to it again, and the
-processor does so before every action it runs: about 2 % of a Rasa server's
-CPU under load, growing with the conversation. The state those events leave
+processor does so before every action it runs, at a cost growing with the
+conversation. The state those events leave
 is the tracker's attributes, so the copy here takes them over directly, each
 as the replay would have left it: the same events (shared, as the replay
 shares them) in a new list, copies of the slots, of the active loop and of

@@ -21,8 +21,7 @@ SET, which none of this store's own steps use.
 
 Rasa's ``lock()`` waits with the synchronous Redis client, which holds up the
 server's event loop, and every other conversation with it, for three round
-trips per message (issue, read, release: about 11 % of a Rasa server's CPU
-samples under load). Here ``lock()`` is asynchronous: one script issues the
+trips per message (issue, read, release). Here ``lock()`` is asynchronous: one script issues the
 ticket and tells whether it is first in line, one releases it; waiting reads
 the lock again every ``wait_time_in_seconds`` (50 ms unless told; Rasa's is 1 s).
 

@@ -3,13 +3,12 @@
 Rasa 3.6's ``SQLTrackerStore`` builds its queries with SQLAlchemy's ORM on
 every turn: a session, a query through a subquery for the latest session
 start, and a ``COUNT`` of the stored events before each save. Compiling them
-(cache keys, deep copies of the query) took about a fifth of the Rasa
-server's CPU per message under load. This store keeps Rasa's table, its
-columns and its semantics (the latest session's events; only the events not
-stored yet are added) and runs the same queries, compiled once for the
-database's driver, on a pooled connection's cursor: SQLAlchemy's execution
-and result layers, around a tenth of a turn's CPU once the queries were
-plain text, are left out of the turn. Everything else (creating the database
+(cache keys, deep copies of the query) cost more than running them. This
+store keeps Rasa's table, its columns and its semantics (the latest session's
+events; only the events not stored yet are added) and runs the same queries,
+compiled once for the database's driver, on a pooled connection's cursor:
+SQLAlchemy's execution and result layers, a share of every turn's CPU even once
+the queries were plain text, are left out of the turn. Everything else (creating the database
 and table, reading every session of a conversation, listing conversations)
 stays Rasa's.
 

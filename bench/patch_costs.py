@@ -5,10 +5,12 @@ place: a patch that saves under ``KEEP_SHARE`` of a turn's CPU goes. This loads
 the trained model in one process with the project's action server, as
 ``bench.layers`` does, installs the ``turn`` and ``serving`` groups, and plays
 the serving benchmark's mix of conversations (FAQ questions, chitchat,
-knowledge questions, lead forms) with every patch on, then with the patches of
-one replacement module off, and so on, in interleaved rounds (the median of
-``ROUNDS`` is kept: the machine's noise is a few per cent). The figure is this
-process's CPU per message: the Rasa side of a turn, where the patches run.
+knowledge questions, lead forms) with every patch on, then at once with the
+patches of one replacement module off, and so on, in ``ROUNDS`` interleaved
+rounds. A module's saving is the median of its pairs' savings: on a shared
+virtual machine the speed drifts between rounds by more than a small patch
+saves, but hardly within a pair. The figure is this process's CPU per message:
+the Rasa side of a turn, where the patches run.
 
 Run with ``make bench`` (or ``python -m bench.patch_costs``); writes
 ``reports/patch-costs.md``.
@@ -23,6 +25,7 @@ import logging
 import statistics
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench.layers import action_server
@@ -32,7 +35,7 @@ from bot import rasa_patches
 from bot.training.model_files import serving_model
 
 CONVERSATIONS = 100
-ROUNDS = 5
+ROUNDS = 7
 KEEP_SHARE = 0.02
 # Patches that act when the server starts or stops, or on training: not on a turn.
 NOT_ON_A_TURN = ("agent_loading", "shared_port", "rasa_patches.training")
@@ -42,9 +45,21 @@ READ_AT_LOADING = ("turn.graph_runner", "turn.intent_scores")
 REPORT = ROOT / "reports/patch-costs.md"
 
 
-# The row of every speed patch of a turn off at once (plain Rasa's speed), and of none.
+# The row of every speed patch of a turn off at once (plain Rasa's speed).
 EVERY_PATCH = "every one of them"
-ALL_ON: tuple[str, tuple[str, ...]] = ("all on", ())
+
+
+@dataclass(frozen=True)
+class Pair:
+    """CPU ms per message with every patch on, then with some off, played back to back."""
+
+    on: float
+    off: float
+
+    @property
+    def saving(self) -> float:
+        """The share of the CPU the patches off would have saved."""
+        return (self.off - self.on) / self.off
 
 
 def turn_patches() -> dict[str, tuple[str, ...]]:
@@ -81,8 +96,9 @@ async def _play(agent: object, messages: Sequence[tuple[str, str]], tag: str) ->
         gc.unfreeze()
 
 
-async def measure(model: Path, actions_url: str) -> dict[str, list[float]]:
-    """CPU ms per message for "all on" and for each module's patches off, per round."""
+async def measure(model: Path, actions_url: str) -> dict[str, list[Pair]]:
+    """For each module, per round: CPU ms per message with every patch on, then with
+    the module's patches off, played one right after the other."""
     from rasa.core.agent import load_agent
     from rasa.core.tracker_store import InMemoryTrackerStore
     from rasa.core.utils import AvailableEndpoints
@@ -112,13 +128,15 @@ async def measure(model: Path, actions_url: str) -> dict[str, list[float]]:
         (str(number), text) for number in range(CONVERSATIONS) for text in book.next().messages
     ]
     await _play(agent, messages, "warm-up")
-    figures: dict[str, list[float]] = {}
+    figures: dict[str, list[Pair]] = {}
     tags = itertools.count()
-    configurations = [ALL_ON, *turn_patches().items()]
+    configurations = list(turn_patches().items())
     for round_number in range(ROUNDS):
         # Each round starts elsewhere in the list: no configuration is always first.
         shift = round_number * len(configurations) // ROUNDS
         for module, targets in configurations[shift:] + configurations[:shift]:
+            # Every patch on, right before: the pair shares the machine's moment.
+            on = await _play(agent, messages, str(next(tags)))
             rasa_patches.restore(targets)
             try:
                 reload = module in READ_AT_LOADING or module == EVERY_PATCH
@@ -128,31 +146,32 @@ async def measure(model: Path, actions_url: str) -> dict[str, list[float]]:
                 cpu = await _play(playing, messages, str(next(tags)))
             finally:
                 rasa_patches.install(rasa_patches.TURN, rasa_patches.SERVING)
-            figures.setdefault(module, []).append(cpu)
+            figures.setdefault(module, []).append(Pair(on, cpu))
     await endpoint.close()
     return figures
 
 
-def report(figures: dict[str, list[float]], messages: int) -> str:
-    """The table: CPU per message with each module's patches off, and the share saved."""
-    on = statistics.median(figures["all on"])
+def report(figures: dict[str, list[Pair]], messages: int) -> str:
+    """The table: CPU per message with each module's patches off, and the share saved:
+    the median over the rounds of each pair's saving (the machine's speed drifts
+    between rounds more than a small patch saves)."""
+    every_on = [pair.on for pairs in figures.values() for pair in pairs]
     lines = [
         "# What each speed patch of Rasa saves",
         "",
         f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} by"
         f" `python -m bench.patch_costs`: {messages} messages of the serving benchmark's"
-        f" mix, in one process, median of {ROUNDS} interleaved rounds. A patch that saves"
-        f" under {KEEP_SHARE:.0%} of a turn's CPU goes.",
+        f" mix, in one process, {ROUNDS} interleaved rounds, each configuration played"
+        f" right after the same mix with every patch on; the saving is the median of"
+        f" those pairs'. A patch that saves under {KEEP_SHARE:.0%} of a turn's CPU goes.",
         "",
         "| patches off | CPU ms per message | saved by the patch | verdict |",
         "|---|--:|--:|---|",
-        f"| none (all on) | {on:.2f} | | |",
+        f"| none (all on) | {statistics.median(every_on):.2f} | | |",
     ]
-    for module, values in figures.items():
-        if module == "all on":
-            continue
-        off = statistics.median(values)
-        share = (off - on) / off
+    for module, pairs in figures.items():
+        off = statistics.median(pair.off for pair in pairs)
+        share = statistics.median(pair.saving for pair in pairs)
         if module == EVERY_PATCH:
             lines.append(f"| {module} | {off:.2f} | {share:.1%} | |")
             continue

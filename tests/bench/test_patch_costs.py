@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench.patch_costs import EVERY_PATCH, KEEP_SHARE, report, turn_patches
+from bench.patch_costs import EVERY_PATCH, KEEP_SHARE, Pair, report, turn_patches
 
 
 def test_only_speed_patches_that_run_on_a_turn_are_weighed():
@@ -20,11 +20,17 @@ def test_only_speed_patches_that_run_on_a_turn_are_weighed():
 def test_a_patch_saving_less_than_the_bar_is_marked():
     on = 10.0
     figures = {
-        "all on": [on, on, on],
-        "turn.big": [20.0, 19.0, 21.0],
-        "turn.small": [on / (1 - KEEP_SHARE / 2)] * 3,
+        "turn.big": [Pair(on, 20.0), Pair(on, 19.0), Pair(on, 21.0)],
+        "turn.small": [Pair(on, on / (1 - KEEP_SHARE / 2))] * 3,
     }
     text = report(figures, 100)
     assert "| `turn.big` | 20.00 | 50.0% | keeps its place |" in text
     small = next(line for line in text.splitlines() if "`turn.small`" in line)
     assert small.endswith("**under the bar** |")
+
+
+def test_the_saving_is_the_median_of_the_pairs_not_of_drifting_columns():
+    # The machine slows down between rounds; within a pair, the patch saves 10 %.
+    pairs = [Pair(on, on / 0.9) for on in (4.0, 6.0, 8.0)]
+    text = report({"turn.steady": pairs}, 100)
+    assert "| `turn.steady` | 6.67 | 10.0% | keeps its place |" in text

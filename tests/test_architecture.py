@@ -13,7 +13,7 @@ BOT = ROOT / "bot"
 TESTS = ROOT / "tests/bot"
 MAX_LOOSE_MODULES = 8
 # Modules whose behaviour is tested through another module's test file, each with
-# the file that tests it (which must import or name it).
+# the file that tests it (which names it, imports it, or imports a module that does).
 TESTED_ELSEWHERE: dict[str, str] = {
     "bot/answers/faq/aspects.py": "tests/bot/answers/faq/test_context.py",
     "bot/answers/knowledge/answer.py": "tests/bot/answers/knowledge/test_index.py",

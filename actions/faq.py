@@ -22,7 +22,17 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.answers.faq.aspects import section_names_aspect
-from bot.answers.faq.context import Context, Question, choose_topic, next_context, read_question
+from bot.answers.faq.context import (
+    DEFAULT_ASPECT,
+    Context,
+    Question,
+    choose_topic,
+    is_comparison,
+    next_context,
+    read_question,
+    subjects_asked,
+    topics_about,
+)
 from bot.answers.faq.suggestions import suggest_topics
 from bot.answers.faq.topics import Topic, load_topics
 from bot.answers.knowledge.answer import compose_answer
@@ -141,6 +151,9 @@ class ActionAnswerQuestion(Action):
                 SlotSet(SHOWN_SLOT, None),
                 *context_events(next_context(question, context, topic)),
             ]
+        compared = subjects_asked(question, context)
+        if is_comparison(question, compared):  # a comparison no topic makes
+            return offer_each_side(dispatcher, question, context, compared)
         if question.follow_up and not (question.subjects or context.subjects):
             dispatcher.utter_message(response="utter_ask_which_model")
             aspect = question.aspects[0] if question.aspects else context.aspect
@@ -158,6 +171,36 @@ class ActionAnswerFromKnowledge(ActionAnswerQuestion):
     def name(self) -> str:
         """The action's name in domain.yml."""
         return "action_answer_from_knowledge"
+
+
+def offer_each_side(
+    dispatcher: CollectingDispatcher,
+    question: Question,
+    context: Context,
+    subjects: tuple[str, ...],
+) -> list[EventType]:
+    """Says there is no side-by-side answer for ``subjects`` and offers, as buttons,
+    what there is on each of them for the aspect asked, and how they differ."""
+    topics = load_topics()
+    aspect = (question.aspects or (context.aspect or DEFAULT_ASPECT,))[0]
+    offered: list[Topic] = []
+    for subject in subjects:
+        about = topics_about(topics, (subject,), aspect) or topics_about(
+            topics, (subject,), DEFAULT_ASPECT
+        )
+        offered += about[:1]
+    offered += topics_about(topics, subjects, "difference")[:1]
+    unique = list({topic.key: topic for topic in offered}.values())[:3]
+    dispatcher.utter_message(
+        response="utter_no_side_by_side",
+        subjects=" and ".join(subjects),
+        buttons=[{"title": topic.title, "payload": topic.question} for topic in unique],
+    )
+    return [
+        SlotSet(QUESTION_SLOT, None),
+        SlotSet(SHOWN_SLOT, None),
+        *context_events(Context(subjects=subjects, aspect=aspect)),
+    ]
 
 
 async def answer_from_articles(

@@ -40,6 +40,10 @@ EXPLAINED_WARNINGS: dict[str, str] = {
         "uttered by action_answer_question (actions/faq.py) when a follow-up names no"
         " model and the conversation has none yet"
     ),
+    r"The utterance 'utter_no_side_by_side' is not used in any story or rule": (
+        "uttered by action_answer_question (actions/faq.py) for a comparison that no FAQ"
+        " topic makes, with what there is on each side as buttons"
+    ),
     r"The utterance 'utter_default' is not used in any story or rule": (
         "uttered by Rasa's action_default_fallback when no policy is confident"
     ),

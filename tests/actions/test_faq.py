@@ -179,3 +179,26 @@ async def test_tell_me_more_after_a_topic_gives_its_sections_in_order(make_track
     )
     await ActionTellMore().run(dispatcher, tracker, {})
     assert dispatcher.messages[0]["response"] == "utter_knowledge_no_more"
+
+
+async def test_a_comparison_no_topic_makes_offers_what_there_is_on_each_side(make_tracker):
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        latest_message=follow_up(
+            "is it cheaper than outstaffing?",
+            ("engagement_model", "outstaffing"),
+            ("aspect", "cheaper"),
+            intent="faq",
+        ),
+        slots=AFTER_OFFSHORING,
+    )
+
+    events = await ActionAnswerQuestion().run(dispatcher, tracker, {})
+
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_no_side_by_side"
+    assert message["subjects"] == "offshoring and outstaffing"
+    titles = [button["title"] for button in message["buttons"]]
+    assert len(titles) == len(set(titles)) <= 3
+    assert slots_of(events)["conversation_subjects"] == ["offshoring", "outstaffing"]
+    assert slots_of(events)["conversation_aspect"] == "costs"

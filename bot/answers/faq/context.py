@@ -32,6 +32,8 @@ AGENCY_ENTITY = "agency"
 # The engagement-model words that name a subject (bot/training/nlp/entity_patterns.yml).
 _SUBJECT_STEMS = {"outsourc": "outsourcing", "offshor": "offshoring", "outstaff": "outstaffing"}
 _SUBJECT_PHRASES = {"staff augmentation": ("outstaffing",)}
+# Words that weigh one thing against another: "is it cheaper than outstaffing?"
+_COMPARISON = re.compile(r"\b(?:than|vs|versus|compared?|comparison|differ|differences?)\b")
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class Question:
     aspects: tuple[str, ...] = ()
     follow_up: bool = False  # classified as leaning on the conversation
     bare: bool = False  # hardly a word beside what it names: "and of outsourcing?"
+    compares: bool = False  # weighs subjects against each other: "cheaper than", "vs"
 
 
 def subjects_named(engagement_words: Iterable[str], names_agency: bool = False) -> tuple[str, ...]:
@@ -93,6 +96,7 @@ def read_question(parse_data: Mapping[str, Any]) -> Question:
         aspects=tuple(dict.fromkeys(aspect for aspect in aspects if aspect)),
         follow_up=intent == FOLLOW_UP_INTENT,
         bare=len(other_words) <= BARE_WORDS,
+        compares=bool(_COMPARISON.search(str(parse_data.get("text") or "").lower())),
     )
 
 
@@ -135,6 +139,17 @@ def _first_about(
     return None
 
 
+def subjects_asked(question: Question, context: Context) -> tuple[str, ...]:
+    """The subjects a message asks about: the ones it names, else the conversation's.
+    A comparison that names one subject weighs it against the conversation's ("is it
+    cheaper than outstaffing?" after offshoring is about both)."""
+    if not question.subjects:
+        return context.subjects
+    if question.compares and len(question.subjects) == 1:
+        return tuple(dict.fromkeys([*context.subjects, *question.subjects]))
+    return question.subjects
+
+
 def choose_topic(question: Question, context: Context, topics: Mapping[str, Topic]) -> Topic | None:
     """The topic that answers ``question`` in ``context``, or None when no topic
     does (then the articles are searched, or the visitor is asked which model).
@@ -145,11 +160,12 @@ def choose_topic(question: Question, context: Context, topics: Mapping[str, Topi
     is about all those subjects; otherwise a topic about those subjects and
     aspects that fits them better is given
     ("benefits of outstaffing" taken for offshoring's; "and what are its
-    downsides?" after offshoring). The topic may be the one just given: the
-    caller then tells more about it rather than repeating it.
+    downsides?" after offshoring). A comparison no topic makes gets none, not
+    one side of it. The topic may be the one just given: the caller then tells
+    more about it rather than repeating it.
     """
     predicted = topics.get(question.predicted) if question.predicted else None
-    subjects = question.subjects or context.subjects
+    subjects = subjects_asked(question, context)
     # "what is the cost of…" asks about costs: the definition counts last
     aspects = sorted(question.aspects, key=lambda aspect: aspect == DEFAULT_ASPECT)
     switched = (
@@ -160,6 +176,9 @@ def choose_topic(question: Question, context: Context, topics: Mapping[str, Topi
     if switched:
         aspects = [context.aspect or DEFAULT_ASPECT]  # "and outsourcing?": same aspect
     found = _first_about(topics, subjects, aspects) if subjects else None
+    if found is None and is_comparison(question, subjects):
+        covers = predicted is not None and _subject_match(predicted, subjects) >= COVERS
+        return predicted if covers else None
     if predicted is None or question.follow_up or (switched and found is not None):
         return found
     if found is None or _subject_match(predicted, subjects) >= COVERS:
@@ -169,6 +188,11 @@ def choose_topic(question: Question, context: Context, topics: Mapping[str, Topi
         if _subject_match(found, subjects) > _subject_match(predicted, subjects)
         else predicted
     )
+
+
+def is_comparison(question: Question, subjects: Sequence[str]) -> bool:
+    """Whether the message weighs two or more subjects against each other."""
+    return question.compares and len(subjects) > 1
 
 
 def _names_only_a_subject(question: Question, predicted: Topic | None, context: Context) -> bool:

@@ -89,13 +89,13 @@ class DomainEncoder:
         if domain is not self._domain:
             self._encoded, self._domain = {}, domain
         action = body.get("next_action")
-        key = action if action in self._parts else None
-        if key not in self._encoded:
-            sent = domain if key is None else domain_part(domain, self._parts[key])
-            self._encoded[key] = json.dumps(sent)
+        cut = action if action in self._parts else None
+        if cut not in self._encoded:
+            sent = domain if cut is None else domain_part(domain, self._parts[cut])
+            self._encoded[cut] = json.dumps(sent)
         rest = json.dumps({key: value for key, value in body.items() if key != "domain"})
         separator = ", " if rest != "{}" else ""
-        return f'{rest[:-1]}{separator}"domain": {self._encoded[key]}}}'
+        return f'{rest[:-1]}{separator}"domain": {self._encoded[cut]}}}'
 
 
 class KeptAliveEndpointConfig(EndpointConfig):

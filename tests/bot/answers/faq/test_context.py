@@ -13,6 +13,7 @@ from bot.answers.faq.context import (
     choose_topic,
     next_context,
     read_question,
+    subjects_asked,
     subjects_named,
 )
 from bot.answers.faq.topics import load_topics
@@ -146,3 +147,41 @@ def test_every_topic_is_about_known_subjects_and_aspects_and_tells_more_from_rea
         assert set(topic.subjects) <= set(SUBJECTS), topic.key
         assert set(topic.aspects) <= aspects, topic.key
         assert set(topic.more) <= sections, topic.key
+
+
+def test_a_comparison_is_told_by_its_words():
+    def compares(text: str) -> bool:
+        return read_question({"text": text, "intent": {"name": "faq"}, "entities": []}).compares
+
+    assert compares("is it cheaper than outstaffing?")
+    assert compares("offshoring vs outsourcing")
+    assert compares("how does it compare with outsourcing?")
+    assert not compares("is outstaffing cheap?")
+    assert not compares("thanks, that helps")
+
+
+def test_a_comparison_naming_one_model_weighs_it_against_the_conversation_s():
+    after_offshoring = Context(subjects=("offshoring",), aspect="definition")
+    cheaper = Question(subjects=("outstaffing",), aspects=("costs",), compares=True)
+
+    assert subjects_asked(cheaper, after_offshoring) == ("offshoring", "outstaffing")
+    assert subjects_asked(Question(subjects=("outstaffing",)), after_offshoring) == ("outstaffing",)
+
+
+def test_a_comparison_no_topic_makes_gets_no_topic_rather_than_one_side():
+    after_offshoring = Context(subjects=("offshoring",), aspect="definition")
+    cheaper = Question(
+        predicted="service_contract",
+        subjects=("outstaffing",),
+        aspects=("costs",),
+        compares=True,
+    )
+
+    assert chosen(cheaper, after_offshoring) is None
+
+
+def test_a_comparison_a_topic_makes_gets_that_topic():
+    after_offshoring = Context(subjects=("offshoring",), aspect="setup_costs")
+    dearer = Question(subjects=("outsourcing",), aspects=("setup_costs",), compares=True)
+
+    assert chosen(dearer, after_offshoring) == "setup_costs"

@@ -135,16 +135,19 @@ async def measure(model: Path, actions_url: str) -> dict[str, list[Pair]]:
         # Each round starts elsewhere in the list: no configuration is always first.
         shift = round_number * len(configurations) // ROUNDS
         for module, targets in configurations[shift:] + configurations[:shift]:
-            # Every patch on, right before: the pair shares the machine's moment.
+            # Every patch on, right before: the pair shares the machine's moment. An
+            # untimed play first, after a model loaded for the last configuration.
+            await _play(agent, messages, f"settle-{next(tags)}")
             on = await _play(agent, messages, str(next(tags)))
             rasa_patches.restore(targets)
             try:
                 reload = module in READ_AT_LOADING or module == EVERY_PATCH
                 playing = await loaded() if reload else agent
                 if playing is not agent:
-                    await _play(playing, messages, "warm-up")
+                    await _play(playing, messages, f"warm-up-{next(tags)}")
                 cpu = await _play(playing, messages, str(next(tags)))
             finally:
+                playing = None  # a model loaded for this configuration goes
                 rasa_patches.install(rasa_patches.TURN, rasa_patches.SERVING)
             figures.setdefault(module, []).append(Pair(on, cpu))
     await endpoint.close()

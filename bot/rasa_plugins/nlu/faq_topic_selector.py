@@ -5,8 +5,8 @@ It fills ``response_selector.faq`` as Rasa's ResponseSelector does, so the rule
 behind it differs (``bot.answers.faq.topic_model``), and the answer it names is the
 plain response ``utter_faq_<topic>`` (``bot.answers.faq.topics.answer_response``), so
 that editing an answer retrains no NLU component. Its weights are
-not pickled: the trained pipeline is saved with skops, which loads it in about
-0.5 s (training it again at each server start took about 4 s). The training
+not pickled: the trained pipeline is saved with skops, which loads it in a
+fraction of the time that training it again at each server start took. The training
 examples are kept as JSON too: a model saved without the pipeline, or with
 types the topic model does not write, is trained again from them.
 """

@@ -170,6 +170,12 @@ def _run(args: argparse.Namespace) -> int:
             "error: SALES_API_TOKEN is not set: set it, or use `bot run --dev` on a"
             " development machine to get a token made up for this run"
         )
+    taken = [] if args.shell else stack.ports_taken(settings)
+    if taken:  # else a server would fail to bind after the model loaded
+        raise SystemExit(
+            f"error: already in use, by another program or another `bot run`:"
+            f" {', '.join(taken)}. Stop it, or set another port."
+        )
     _db_upgrade(args)
     if args.shell:
         return stack.run_shell(settings, model)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.ops.ports import can_listen
 from bot.ops.rasa_server import SHARED_PORT_VARIABLE, START_AFTER_VARIABLE
 from bot.ops.supervision import Service
 from bot.private_files import write_private
@@ -166,6 +167,24 @@ def web_app(settings: Settings) -> Service:
 def delivery_worker() -> Service:
     """``bot deliver``: sends stored leads to the configured channels."""
     return Service("delivery worker", [sys.executable, "-m", "bot", "deliver"])
+
+
+def listening_addresses(settings: Settings) -> dict[str, tuple[str, int]]:
+    """Where each server ``bot run`` starts listens, by the setting that moves it."""
+    return {
+        "RASA_PORT": ("0.0.0.0", settings.rasa_port),  # rasa run listens on every interface
+        "ACTIONS_PORT": (settings.actions_host, settings.actions_port),
+        "WEB_PORT": (settings.web_host, settings.web_port),
+    }
+
+
+def ports_taken(settings: Settings) -> list[str]:
+    """The settings whose port another program listens on already (``RASA_PORT 5005``)."""
+    return [
+        f"{name} {port}"
+        for name, (host, port) in listening_addresses(settings).items()
+        if not can_listen(host, port)
+    ]
 
 
 def services(settings: Settings, model: Path) -> list[Service]:

@@ -3,6 +3,7 @@ never a secret that was configured."""
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from bot.ops.stack import (
     action_server,
     endpoints_path,
+    ports_taken,
     rasa_servers,
     ready_message,
     with_chat_session_secret,
@@ -17,6 +19,7 @@ from bot.ops.stack import (
     with_run_secrets,
 )
 from bot.settings import load_settings
+from tests.conftest import free_port
 
 TWO_WORKERS = {"RASA_WORKERS": "2", "LOCK_STORE_URL": "redis://127.0.0.1:6379/0"}
 
@@ -78,3 +81,15 @@ def test_a_configured_action_server_token_is_the_one_given():
     configured = "a-configured-action-server-token"
     settings = with_run_secrets(load_settings({"ACTION_SERVER_TOKEN": configured}))
     assert action_server(settings).environment == {"ACTION_SERVER_TOKEN": configured}
+
+
+def test_a_port_taken_by_another_program_is_named_by_its_setting():
+    ports = {"RASA_PORT": free_port(), "ACTIONS_PORT": free_port(), "WEB_PORT": free_port()}
+    settings = load_settings({name: str(port) for name, port in ports.items()})
+    assert ports_taken(settings) == []
+
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", ports["ACTIONS_PORT"]))
+        other.listen()
+
+        assert ports_taken(settings) == [f"ACTIONS_PORT {ports['ACTIONS_PORT']}"]

@@ -17,7 +17,9 @@ Rasa runs:
   good; :mod:`bot.http_framing`) and answers Sanic's own errors in JSON
   whatever the client's ``Accept`` header (:func:`answer_errors_in_json`);
 - with several processes on one port (``RASA_WORKERS``, see ``bot.ops.stack``):
-  listens with ``SO_REUSEPORT``, the later ones starting once the first listens.
+  listens with ``SO_REUSEPORT``, the later ones starting once the first listens;
+- alone, refuses a port another program listens on with one line and exit code 1
+  (Sanic logs its failure to bind and returns, and ``rasa run`` then exits 0).
 """
 
 from __future__ import annotations
@@ -80,6 +82,20 @@ def serve_with_fixes() -> None:
         wait_for_first_server(int(first_port))
 
 
+def port_taken_by_another(arguments: list[str]) -> str | None:
+    """Why ``rasa run`` with ``arguments`` cannot listen (another program holds its
+    address), or None. Processes sharing a port (``SO_REUSEPORT``) are not asked."""
+    from bot.ops.ports import can_listen
+
+    if os.environ.get(SHARED_PORT_VARIABLE) == "true":
+        return None
+    interface = option_value(arguments, "--interface", "-i") or "0.0.0.0"
+    port = option_value(arguments, "--port", "-p") or "5005"
+    if port.isdigit() and not can_listen(interface, int(port)):
+        return f"error: port {port} ({interface}) is already in use by another program"
+    return None
+
+
 def option_value(arguments: list[str], *names: str) -> str | None:
     """The value of the first option among ``names`` in command line ``arguments``."""
     for index, argument in enumerate(arguments):
@@ -114,6 +130,8 @@ def install_tensorflow_stand_in(command: str, arguments: list[str]) -> bool:
 def main() -> None:
     """Runs the ``rasa`` command line with the fixes its command needs."""
     command = sys.argv[1:2]
+    if command == ["run"] and (taken := port_taken_by_another(sys.argv[2:])):
+        raise SystemExit(taken)
     install_tensorflow_stand_in("".join(command), sys.argv[2:])
     from bot.ops.log_redaction import install_for_this_process
 

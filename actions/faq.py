@@ -153,7 +153,7 @@ class ActionAnswerQuestion(Action):
             ]
         compared = subjects_asked(question, context)
         if is_comparison(question, compared):  # a comparison no topic makes
-            return offer_each_side(dispatcher, question, context, compared)
+            return offer_each_side(dispatcher, question, context, compared, topics)
         if question.follow_up and not (question.subjects or context.subjects):
             dispatcher.utter_message(response="utter_ask_which_model")
             aspect = question.aspects[0] if question.aspects else context.aspect
@@ -178,10 +178,10 @@ def offer_each_side(
     question: Question,
     context: Context,
     subjects: tuple[str, ...],
+    topics: dict[str, Topic],
 ) -> list[EventType]:
     """Says there is no side-by-side answer for ``subjects`` and offers, as buttons,
     what there is on each of them for the aspect asked, and how they differ."""
-    topics = load_topics()
     aspect = (question.aspects or (context.aspect or DEFAULT_ASPECT,))[0]
     offered: list[Topic] = []
     for subject in subjects:
